@@ -1,0 +1,65 @@
+"""Typed sync/async client for the Clopos POS Open API.
+
+>>> from integrify.clopos import CloposClient          # the ready sync object (alias of CloposRequest)
+>>> CloposClient.get_receipts(date_from="2026-01-01")  # doctest: +SKIP
+"""
+
+from ._core.call import APIResponse, DryRequest, RateLimit
+from .client import (
+    CloposAsyncClient,
+    CloposAsyncRequest,
+    CloposClientClass,
+    CloposDryClient,
+    CloposRequest,
+    CloposSyncClient,
+)
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CloposConfigError,
+    CloposError,
+    CloposValidationError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseDecodeError,
+    UnsupportedOperationError,
+)
+from .schemas.common.types import UNSET
+
+#: The documentation's examples import ``CloposClient``: it is the ready sync object.
+CloposClient = CloposRequest
+
+__all__ = [
+    "UNSET",
+    "APIConnectionError",
+    "APIResponse",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CloposAsyncClient",
+    "CloposAsyncRequest",
+    "CloposClient",
+    "CloposClientClass",
+    "CloposConfigError",
+    "CloposDryClient",
+    "CloposError",
+    "CloposRequest",
+    "CloposSyncClient",
+    "CloposValidationError",
+    "ConflictError",
+    "DryRequest",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimit",
+    "RateLimitError",
+    "ResponseDecodeError",
+    "UnsupportedOperationError",
+]

@@ -1,0 +1,71 @@
+"""A client's settings, and their resolution against the environment at call time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+from ..env import (
+    BASE_URL,
+    ENV_API_VERSION,
+    ENV_BASE_URL,
+    ENV_BRAND,
+    ENV_CLIENT_ID,
+    ENV_CLIENT_SECRET,
+    ENV_INTEGRATOR_ID,
+    ENV_VENUE_ID,
+    ApiVersion,
+    api_version_from,
+    env,
+)
+
+#: Connect fast, wait for slow answers: Clopos's own gateway gives up on its upstream after 8 s.
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """What a client object was given; ``None`` means "from the environment, else the default"."""
+
+    base_url: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    brand: str | None = None
+    venue_id: str | None = None
+    integrator_id: str | None = None
+    api_version: ApiVersion | None = None
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT
+    max_retries: int = 2
+    #: Longest ``Retry-After`` honoured; a longer one raises at once with the wait attached.
+    max_retry_wait: float = 60.0
+    #: First backoff delay in seconds (doubled each attempt, with jitter, capped at 8 s).
+    backoff: float = 0.5
+    raise_errors: bool = False
+    #: Pages in flight at once in async iteration.
+    prefetch: int = 4
+
+    def resolve(self) -> Settings:
+        """Read the environment now for what was not given."""
+        return Settings(
+            base_url=(self.base_url or env(ENV_BASE_URL) or BASE_URL).rstrip("/"),
+            client_id=self.client_id or env(ENV_CLIENT_ID),
+            client_secret=self.client_secret or env(ENV_CLIENT_SECRET),
+            brand=self.brand or env(ENV_BRAND),
+            venue_id=self.venue_id or env(ENV_VENUE_ID),
+            integrator_id=self.integrator_id or env(ENV_INTEGRATOR_ID),
+            api_version=self.api_version or api_version_from(env(ENV_API_VERSION)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Config resolved against the environment, for one call."""
+
+    base_url: str
+    client_id: str | None
+    client_secret: str | None = field(repr=False)
+    brand: str | None
+    venue_id: str | None
+    integrator_id: str | None
+    api_version: ApiVersion

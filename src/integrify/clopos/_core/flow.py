@@ -1,0 +1,393 @@
+"""The one request flow, shared by the sync and the async client.
+
+Each flow is a generator that yields actions (``Send``, ``Sleep``, ``Locked``) and receives their
+results; ``transport.py`` runs it with blocking or with asyncio I/O. Auth, retries, the lost-answer
+recovery and parsing are therefore written once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar, Union
+
+import httpx
+from pydantic import MISSING, BaseModel, ValidationError
+
+from ..errors import (
+    APIConnectionError,
+    APITimeoutError,
+    CloposConfigError,
+    InternalServerError,
+    RateLimitError,
+    ResponseDecodeError,
+    UnsupportedOperationError,
+)
+from ..schemas.common.response import ErrorResponse
+from .call import APIResponse, Call, DryRequest, RateLimit, Retry, rate_limit_from, retry_after_from
+from .config import Config, Settings
+from .tokens import Credentials, Token
+
+log = logging.getLogger("integrify.clopos")
+
+T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    request: httpx.Request
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Locked:
+    """Run ``flow`` while holding the lock named ``key`` (one auth in flight per credential set)."""
+
+    key: tuple[str, ...]
+    flow: Flow[Any]
+
+
+Action = Union[Send, Sleep, Locked]
+Flow = Generator[Action, Any, R]
+
+#: Failures raised before the request left this machine: always safe to retry.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+RETRY_STATUSES = frozenset({502, 503, 504})
+REDACTED = "***"
+SECRET_HEADERS = frozenset({"x-token", "authorization"})
+SECRET_FIELDS = frozenset({"client_secret", "token"})
+
+
+@dataclass(slots=True)
+class SharedState:
+    """What the client objects made by ``with_options`` share: the token cache."""
+
+    tokens: dict[tuple[str, ...], Token] = field(default_factory=dict)
+    last_rate_limit: RateLimit | None = None
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot send {type(value).__name__} as JSON")
+
+
+def encode_json(body: Any) -> bytes:
+    return json.dumps(body, default=_json_default, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def redact(value: Any) -> Any:
+    """A copy of a JSON body or a header dict with secrets replaced."""
+    if isinstance(value, dict):
+        return {key: REDACTED if key.lower() in SECRET_FIELDS | SECRET_HEADERS else redact(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [redact(item) for item in value]
+    return value
+
+
+class Flows:
+    """The flows of one client object (its config and its shared token cache)."""
+
+    def __init__(self, config: Config, shared: SharedState) -> None:
+        self.config = config
+        self.shared = shared
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _url(self, settings: Settings, call: Call[Any]) -> str:
+        if call.only is not None and call.only != settings.api_version:
+            other = "generation 1 (api_version='v1')" if call.only == "v1" else "generation 2 (api_version='v2')"
+            raise UnsupportedOperationError(
+                f"{call.method} {call.path} exists only in Clopos Open API {other}; "
+                f"this client uses {settings.api_version}"
+            )
+        path = "/v2" + (call.v2_path or call.path) if settings.api_version == "v2" else call.path
+        return settings.base_url + path
+
+    def _headers(self, settings: Settings, call: Call[Any]) -> dict[str, str]:
+        given = {key.lower(): str(value) for key, value in (call.headers or {}).items()} if call.headers is not MISSING else {}
+        headers = {"accept": "application/json"}
+        if settings.api_version == "v1" and call.needs_token:
+            if settings.brand:
+                headers["x-brand"] = settings.brand
+            if settings.venue_id:
+                headers["x-venue"] = str(settings.venue_id)
+        elif settings.venue_id and call.needs_token:
+            headers["x-venue"] = str(settings.venue_id)
+        headers.update(given)
+        if call.json is not MISSING:
+            headers["content-type"] = "application/json"
+        return headers
+
+    def _credentials(self, settings: Settings, headers: dict[str, str]) -> Credentials:
+        """The credential set for automatic auth; brand/venue given in headers select another set."""
+        brand = headers.get("x-brand") or settings.brand
+        venue = headers.get("x-venue") or settings.venue_id
+        scope_name, scope = (
+            ("integrator_id", settings.integrator_id) if settings.api_version == "v2" else ("venue_id", venue)
+        )
+        missing = [
+            name
+            for name, value in (
+                ("client_id", settings.client_id),
+                ("client_secret", settings.client_secret),
+                ("brand", brand),
+                (scope_name, scope),
+            )
+            if not value
+        ]
+        if missing:
+            raise CloposConfigError(
+                "no x-token was given and automatic auth lacks "
+                + ", ".join(missing)
+                + " (pass them to the client or set CLOPOS_"
+                + ", CLOPOS_".join(name.upper() for name in missing)
+                + ")"
+            )
+        assert settings.client_id and settings.client_secret and brand
+        return Credentials(
+            api_version=settings.api_version,
+            base_url=settings.base_url,
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            brand=brand,
+            venue_id=venue,
+            integrator_id=settings.integrator_id,
+        )
+
+    def dry(self, call: Call[Any]) -> DryRequest:
+        """The request that would be sent, secrets redacted; nothing is sent."""
+        settings = self.config.resolve()
+        url = self._url(settings, call)
+        headers = self._headers(settings, call)
+        return DryRequest(
+            method=call.method,
+            url=url,
+            params=list(call.params),
+            headers=redact(headers),
+            json=redact(call.json) if call.json is not MISSING else None,
+        )
+
+    # -- the flows --------------------------------------------------------------------------
+
+    def call(self, call: Call[T]) -> Flow[APIResponse[T]]:
+        """Send one call: automatic auth, retries, one replay after a 401 on a cached token."""
+        settings = self.config.resolve()
+        url = self._url(settings, call)
+        headers = self._headers(settings, call)
+        credentials: Credentials | None = None
+        if call.needs_token and "x-token" not in headers:
+            credentials = self._credentials(settings, headers)
+            headers["x-token"] = yield from self.token(credentials, stale=None)
+        response = yield from self.attempts(call, url, headers)
+        if call.issues_token is not None and response.ok:
+            self.store_token(call.issues_token, response.body)
+        if response.status_code == 401 and credentials is not None:
+            log.info("%s %s: token refused, renewing it and replaying once", call.method, call.path)
+            headers["x-token"] = yield from self.token(credentials, stale=headers["x-token"])
+            response = yield from self.attempts(call, url, headers)
+        if self.config.raise_errors:
+            response.raise_for_status()
+        return response
+
+    def token(self, credentials: Credentials, stale: str | None) -> Flow[str]:
+        """A fresh token for the set; ``stale`` is one the server refused."""
+        cached = self.shared.tokens.get(credentials.key)
+        if cached is not None and cached.fresh() and cached.value != stale:
+            return cached.value
+        value: str = yield Locked(credentials.key, self._renew(credentials, stale))
+        return value
+
+    def _renew(self, credentials: Credentials, stale: str | None) -> Flow[str]:
+        cached = self.shared.tokens.get(credentials.key)
+        if cached is not None and cached.fresh() and cached.value != stale:
+            return cached.value  # another caller renewed it while we waited for the lock
+        from ..schemas.auth.response import AuthResponse
+
+        auth = Call("POST", "/auth", AuthResponse, json=credentials.auth_body(), needs_token=False)
+        url = credentials.base_url + ("/v2/auth" if credentials.api_version == "v2" else "/auth")
+        response = yield from self.attempts(auth, url, {"accept": "application/json", "content-type": "application/json"})
+        body = response.unwrap()  # a refused auth raises its typed error, whatever raise_errors says
+        token = self.store_token(credentials, body)
+        return token.value
+
+    def store_token(self, credentials: Credentials, body: Any) -> Token:
+        expires_at = getattr(body, "expires_at", MISSING)
+        expires_in = getattr(body, "expires_in", MISSING)
+        token = Token.issued(
+            body.token,
+            expires_in=float(expires_in) if expires_in not in (MISSING, None) else None,
+            expires_at=float(expires_at) if expires_at not in (MISSING, None) else None,
+        )
+        self.shared.tokens[credentials.key] = token
+        return token
+
+    def attempts(self, call: Call[T], url: str, headers: dict[str, str]) -> Flow[APIResponse[T]]:
+        """Send with retries; see docs/resilience.md for the table of what is retried."""
+        content = encode_json(call.json) if call.json is not MISSING else None
+        extensions = {"timeout": self.config.timeout.as_dict()}
+        maybe_applied = False  # an earlier attempt may have reached the server
+        attempt = 0
+        while True:
+            request = httpx.Request(call.method, url, params=call.params, headers=headers, content=content, extensions=extensions)
+            started = time.monotonic()
+            outcome = yield Send(request)
+            elapsed = time.monotonic() - started
+            if isinstance(outcome, BaseException):
+                sent = not isinstance(outcome, NOT_SENT)
+                retryable = not sent or call.retry is not Retry.NEVER_AFTER_SEND
+                if retryable and attempt < self.config.max_retries:
+                    maybe_applied = maybe_applied or sent
+                    wait = self._backoff(attempt)
+                    self._log_retry(call, attempt, f"{type(outcome).__name__}", wait, elapsed)
+                    yield Sleep(wait)
+                    attempt += 1
+                    continue
+                raise self._transport_error(call, outcome, sent)
+            status = outcome.status_code
+            limits = rate_limit_from(outcome.headers)
+            if limits is not None:
+                self.shared.last_rate_limit = limits
+            log.debug("%s %s -> %s attempt=%d elapsed=%.3fs", call.method, call.path, status, attempt + 1, elapsed)
+            if status == 409 and call.retry is Retry.CID_RECOVERY and maybe_applied and call.cid:
+                recovered = yield from self._recover_receipt(call, url, headers)
+                if recovered is not None:
+                    return recovered
+            if status == 429 or self._retry_status(call, status):
+                wait = retry_after_from(outcome.headers)
+                if wait is not None and wait > self.config.max_retry_wait:
+                    error_class = RateLimitError if status == 429 else InternalServerError
+                    raise error_class(
+                        status_code=status, method=call.method, path=call.path,
+                        body=self._error_body(outcome), retry_after=wait,
+                    )
+                if attempt < self.config.max_retries:
+                    maybe_applied = maybe_applied or status != 429
+                    wait = self._backoff(attempt) if wait is None else wait
+                    self._log_retry(call, attempt, f"status {status}", wait, elapsed)
+                    yield Sleep(wait)
+                    attempt += 1
+                    continue
+            try:
+                body = self.parse(call, outcome)
+            except ResponseDecodeError as error:
+                if call.retry is not Retry.NEVER_AFTER_SEND and attempt < self.config.max_retries:
+                    maybe_applied = True
+                    wait = self._backoff(attempt)
+                    self._log_retry(call, attempt, "unreadable body", wait, elapsed)
+                    yield Sleep(wait)
+                    attempt += 1
+                    continue
+                if call.retry is Retry.NEVER_AFTER_SEND:
+                    raise ResponseDecodeError(
+                        f"{error.args[0]}; the request was probably applied and was not retried "
+                        f"({call.method} {call.path} is not idempotent)",
+                        method=call.method, path=call.path, status_code=status,
+                    ) from None
+                raise
+            return APIResponse(status, outcome.headers, body, call.method, call.path)
+
+    def _retry_status(self, call: Call[Any], status: int) -> bool:
+        if call.retry is Retry.NEVER_AFTER_SEND:
+            return False
+        if call.retry is Retry.CID_RECOVERY:
+            return status >= 500
+        return status in RETRY_STATUSES
+
+    def _backoff(self, attempt: int) -> float:
+        delay = min(8.0, self.config.backoff * (2**attempt))
+        return delay * (0.5 + random.random() / 2)
+
+    def _log_retry(self, call: Call[Any], attempt: int, reason: str, wait: float, elapsed: float) -> None:
+        log.info(
+            "%s %s: %s on attempt %d after %.3fs, retrying in %.2fs",
+            call.method, call.path, reason, attempt + 1, elapsed, wait,
+        )
+
+    def _transport_error(self, call: Call[Any], error: BaseException, sent: bool) -> APIConnectionError:
+        kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
+        message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        if sent and call.retry is Retry.NEVER_AFTER_SEND:
+            message += (
+                f"; the request may have reached the server and been applied, so it was not retried "
+                f"({call.method} {call.path} has no idempotency key): check before sending it again"
+            )
+        elif sent:
+            message += f" (after {self.config.max_retries + 1} attempts)"
+        return kind(message, method=call.method, path=call.path, request_sent=sent)
+
+    def _recover_receipt(self, call: Call[T], url: str, headers: dict[str, str]) -> Flow[APIResponse[T] | None]:
+        """After a lost create_receipt answer, a 409 on its cid means it was stored: fetch it."""
+        from ..schemas.common.response import ObjectListResponse
+        from ..schemas.receipts.object import Receipt
+
+        lookup = Call(
+            "GET", "/receipts", ObjectListResponse[Receipt],
+            params=[("filters[0][0]", "cid"), ("filters[0][1]", str(call.cid)), ("limit", "200"),
+                    ("sort[0]", "created_at"), ("sort[1]", "-1")],
+        )
+        get_headers = {key: value for key, value in headers.items() if key != "content-type"}
+        found = yield from self.attempts(lookup, url, get_headers)
+        if not found.ok or isinstance(found.body, ErrorResponse):
+            return None
+        for receipt in found.body.data:
+            if receipt.cid == call.cid:
+                log.info("POST %s: answer was lost; receipt cid=%s found as id=%s", call.path, call.cid, receipt.id)
+                body = call.response.model_validate({"success": True, "data": receipt})
+                return APIResponse(200, found.headers, body, call.method, call.path, recovered=True)
+        return None
+
+    # -- parsing ----------------------------------------------------------------------------
+
+    def parse(self, call: Call[T], response: httpx.Response) -> T | ErrorResponse:
+        """The documented model for a success, ErrorResponse for an error; parsed once from bytes."""
+        status = response.status_code
+        content = response.content
+        if 200 <= status < 300:
+            try:
+                return call.response.model_validate_json(content)
+            except ValidationError as error:
+                return self._parse_slow(call, response, error)
+        return self._error_body(response)
+
+    def _parse_slow(self, call: Call[T], response: httpx.Response, error: ValidationError) -> ErrorResponse:
+        try:
+            data = json.loads(response.content)
+        except ValueError:
+            raise ResponseDecodeError(
+                self._describe_unreadable(response), method=call.method, path=call.path, status_code=response.status_code
+            ) from None
+        if isinstance(data, dict) and data.get("success") is False:
+            return ErrorResponse.model_validate(data)
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ResponseDecodeError(
+            f"body does not match {call.response.__name__}: {where}: {first['msg']}",
+            method=call.method, path=call.path, status_code=response.status_code,
+        ) from None
+
+    def _error_body(self, response: httpx.Response) -> ErrorResponse:
+        try:
+            return ErrorResponse.model_validate_json(response.content)
+        except ValidationError:
+            return ErrorResponse(error="invalid_response", message=self._describe_unreadable(response))
+
+    @staticmethod
+    def _describe_unreadable(response: httpx.Response) -> str:
+        kind = response.headers.get("content-type", "no content type").split(";")[0]
+        return f"HTTP {response.status_code} with an unreadable body ({kind}, {len(response.content)} bytes, not the API's JSON)"
+

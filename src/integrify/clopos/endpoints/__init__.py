@@ -1,0 +1,1 @@
+"""Every API operation, declared once per resource; ``client.py`` assembles them."""
