@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypedDict, overload
+
+from typing_extensions import Unpack
 
 import httpx
 
-from ._core.config import DEFAULT_TIMEOUT, Config
+from ._core.config import Config, as_timeout
 from ._core.modes import AsyncMode, ClientCore, DryMode, SyncMode
 from ._core.transport import AsyncTransport, SyncTransport
 from .endpoints.auth import AuthEndpoints
@@ -20,7 +22,30 @@ from .endpoints.sales import SaleEndpoints
 from .endpoints.stations import StationEndpoints
 from .endpoints.users import UserEndpoints
 from .endpoints.venues import VenueEndpoints
-from .env import BASE_URL, ApiVersion, api_version_from
+from .env import BASE_URL, api_version_from
+
+
+class ClientOptions(TypedDict, total=False):
+    """Keyword options of ``CloposClientClass`` beyond the documented five."""
+
+    client_id: str | None
+    client_secret: str | None
+    brand: str | None
+    venue_id: str | int | None
+    integrator_id: str | None
+    #: ``"v1"`` (default, the seeds' generation) or ``"v2"``; else ``CLOPOS_API_VERSION``.
+    api_version: str | None
+    #: Seconds, or an ``httpx.Timeout``; default 5 s to connect, 30 s to read.
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+    #: Longest ``Retry-After`` honoured; longer waits raise at once with the wait attached.
+    max_retry_wait: float
+    #: Raise typed errors instead of returning error bodies.
+    raise_errors: bool
+    #: Pages fetched at once by async ``.iter()`` / ``.pages()``.
+    prefetch: int
+    #: Your own ``httpx.Client`` (sync) or ``httpx.AsyncClient`` (async); you close it.
+    http_client: httpx.Client | httpx.AsyncClient | None
 
 
 class CloposClientClass(
@@ -46,73 +71,64 @@ class CloposClientClass(
     documented signature and has no effect.
     """
 
+    name: str
+    default_handler: Any
+    _http_client: httpx.Client | httpx.AsyncClient | None
+
     @overload
     def __new__(
         cls, name: str = ..., base_url: str = ..., default_handler: Any = ...,
-        sync: Literal[True] = ..., dry: Literal[False] = ..., **options: Any,
+        sync: Literal[True] = ..., dry: Literal[False] = ..., **options: Unpack[ClientOptions],
     ) -> CloposSyncClient: ...
     @overload
     def __new__(
         cls, name: str = ..., base_url: str = ..., default_handler: Any = ...,
-        *, sync: Literal[False], dry: Literal[False] = ..., **options: Any,
+        *, sync: Literal[False], dry: Literal[False] = ..., **options: Unpack[ClientOptions],
     ) -> CloposAsyncClient: ...
     @overload
     def __new__(
         cls, name: str, base_url: str, default_handler: Any, sync: Literal[False],
-        dry: Literal[False] = ..., **options: Any,
+        dry: Literal[False] = ..., **options: Unpack[ClientOptions],
     ) -> CloposAsyncClient: ...
     @overload
     def __new__(
         cls, name: str = ..., base_url: str = ..., default_handler: Any = ...,
-        sync: bool = ..., *, dry: Literal[True], **options: Any,
+        sync: bool = ..., *, dry: Literal[True], **options: Unpack[ClientOptions],
     ) -> CloposDryClient: ...
-    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-        if cls is not CloposClientClass:
-            return super().__new__(cls)
-        sync = kwargs.get("sync", args[3] if len(args) > 3 else True)
-        dry = kwargs.get("dry", args[4] if len(args) > 4 else False)
-        mode = CloposDryClient if dry else CloposSyncClient if sync else CloposAsyncClient
-        return super().__new__(mode)
-
-    def __init__(
-        self,
+    def __new__(
+        cls,
         name: str = "Clopos",
         base_url: str = BASE_URL,
         default_handler: Any = None,
         sync: bool = True,
         dry: bool = False,
-        *,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        brand: str | None = None,
-        venue_id: str | int | None = None,
-        integrator_id: str | None = None,
-        api_version: ApiVersion | str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = 2,
-        max_retry_wait: float = 60.0,
-        raise_errors: bool = False,
-        prefetch: int = 4,
-        http_client: httpx.Client | httpx.AsyncClient | None = None,
-    ) -> None:
+        **options: Unpack[ClientOptions],
+    ) -> Any:
+        if cls is CloposClientClass:
+            cls = CloposDryClient if dry else CloposSyncClient if sync else CloposAsyncClient
+        self = super().__new__(cls)
         self.name = name
         self.default_handler = default_handler
+        self._http_client = options.get("http_client")
+        timeout = options.get("timeout")
+        venue_id = options.get("venue_id")
+        api_version = options.get("api_version")
         config = Config(
             base_url=None if base_url == BASE_URL else base_url,
-            client_id=client_id,
-            client_secret=client_secret,
-            brand=brand,
+            client_id=options.get("client_id"),
+            client_secret=options.get("client_secret"),
+            brand=options.get("brand"),
             venue_id=str(venue_id) if venue_id is not None else None,
-            integrator_id=integrator_id,
+            integrator_id=options.get("integrator_id"),
             api_version=api_version_from(api_version) if api_version else None,
-            timeout=DEFAULT_TIMEOUT if timeout is None else timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
-            max_retries=max_retries,
-            max_retry_wait=max_retry_wait,
-            raise_errors=raise_errors,
-            prefetch=prefetch,
+            timeout=as_timeout(timeout),
+            max_retries=options.get("max_retries", 2),
+            max_retry_wait=options.get("max_retry_wait", 60.0),
+            raise_errors=options.get("raise_errors", False),
+            prefetch=options.get("prefetch", 4),
         )
-        self._http_client = http_client
         self._setup(config)
+        return self
 
 
 class CloposSyncClient(CloposClientClass, SyncMode):

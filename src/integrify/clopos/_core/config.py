@@ -35,7 +35,7 @@ class Config:
     venue_id: str | None = None
     integrator_id: str | None = None
     api_version: ApiVersion | None = None
-    timeout: httpx.Timeout = DEFAULT_TIMEOUT
+    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
     max_retries: int = 2
     #: Longest ``Retry-After`` honoured; a longer one raises at once with the wait attached.
     max_retry_wait: float = 60.0
@@ -69,3 +69,10 @@ class Settings:
     venue_id: str | None
     integrator_id: str | None
     api_version: ApiVersion
+
+
+def as_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
+    """A timeout setting as ``httpx.Timeout`` (``None``: the default)."""
+    if value is None:
+        return DEFAULT_TIMEOUT
+    return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value, connect=min(5.0, value))

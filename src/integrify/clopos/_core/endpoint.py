@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import math
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -33,7 +32,8 @@ class Endpoint(Generic[P, T]):
 
     def __init__(self, build: Callable[Concatenate[Any, P], Call[T]]) -> None:
         self.build = build
-        functools.update_wrapper(self, build)
+        self.__name__ = build.__name__
+        self.__doc__ = build.__doc__
 
     @overload
     def __get__(self, client: None, owner: type[Any]) -> Endpoint[P, T]: ...
@@ -54,7 +54,8 @@ class ListEndpoint(Generic[P, ItemT]):
 
     def __init__(self, build: Callable[Concatenate[Any, P], Call[ObjectListResponse[ItemT]]]) -> None:
         self.build = build
-        functools.update_wrapper(self, build)
+        self.__name__ = build.__name__
+        self.__doc__ = build.__doc__
 
     @overload
     def __get__(self, client: None, owner: type[Any]) -> ListEndpoint[P, ItemT]: ...

@@ -14,7 +14,7 @@ import time
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar, Union, cast
 
 import httpx
 from pydantic import MISSING, BaseModel, ValidationError
@@ -58,6 +58,7 @@ class Locked:
 
 
 Action = Union[Send, Sleep, Locked]
+QueryPairs = list[tuple[str, Union[str, int, float, bool, None]]]
 Flow = Generator[Action, Any, R]
 
 #: Failures raised before the request left this machine: always safe to retry.
@@ -243,7 +244,10 @@ class Flows:
         maybe_applied = False  # an earlier attempt may have reached the server
         attempt = 0
         while True:
-            request = httpx.Request(call.method, url, params=call.params, headers=headers, content=content, extensions=extensions)
+            request = httpx.Request(
+                call.method, url, params=cast(QueryPairs, call.params), headers=headers,
+                content=content, extensions=extensions,
+            )
             started = time.monotonic()
             outcome = yield Send(request)
             elapsed = time.monotonic() - started
@@ -268,16 +272,16 @@ class Flows:
                 if recovered is not None:
                     return recovered
             if status == 429 or self._retry_status(call, status):
-                wait = retry_after_from(outcome.headers)
-                if wait is not None and wait > self.config.max_retry_wait:
+                asked = retry_after_from(outcome.headers)
+                if asked is not None and asked > self.config.max_retry_wait:
                     error_class = RateLimitError if status == 429 else InternalServerError
                     raise error_class(
                         status_code=status, method=call.method, path=call.path,
-                        body=self._error_body(outcome), retry_after=wait,
+                        body=self._error_body(outcome), retry_after=asked,
                     )
                 if attempt < self.config.max_retries:
                     maybe_applied = maybe_applied or status != 429
-                    wait = self._backoff(attempt) if wait is None else wait
+                    wait = self._backoff(attempt) if asked is None else asked
                     self._log_retry(call, attempt, f"status {status}", wait, elapsed)
                     yield Sleep(wait)
                     attempt += 1
@@ -309,7 +313,7 @@ class Flows:
         return status in RETRY_STATUSES
 
     def _backoff(self, attempt: int) -> float:
-        delay = min(8.0, self.config.backoff * (2**attempt))
+        delay = min(8.0, self.config.backoff * (2.0**attempt))
         return delay * (0.5 + random.random() / 2)
 
     def _log_retry(self, call: Call[Any], attempt: int, reason: str, wait: float, elapsed: float) -> None:

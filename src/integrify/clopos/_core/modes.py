@@ -8,11 +8,9 @@ import os
 from types import TracebackType
 from typing import Any, TypeVar
 
-import httpx
-
-from ..env import ENV_LOG
+from ..env import ENV_LOG, api_version_from
 from .call import RateLimit
-from .config import Config
+from .config import Config, as_timeout
 from .endpoint import (
     AsyncListMethod,
     AsyncMethod,
@@ -62,8 +60,10 @@ class ClientCore:
 
         E.g. ``client.with_options(timeout=5, max_retries=0, api_version="v2", raise_errors=True)``.
         """
-        if "timeout" in changes and not isinstance(changes["timeout"], httpx.Timeout):
-            changes["timeout"] = httpx.Timeout(changes["timeout"])
+        if "timeout" in changes:
+            changes["timeout"] = as_timeout(changes["timeout"])
+        if "api_version" in changes:
+            changes["api_version"] = api_version_from(changes["api_version"])
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone._setup(dataclasses.replace(self.config, **changes), self._flows.shared, self._transport)

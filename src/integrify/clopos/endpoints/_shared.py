@@ -28,6 +28,11 @@ def body(**fields: Any) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not MISSING}
 
 
+def given(value: UnsetField[str], fallback: str | None) -> str | None:
+    """The argument, or the fallback when it was left UNSET."""
+    return fallback if value is MISSING else value
+
+
 def require(field: str, value: Any) -> None:
     """Refuse a missing or empty required value before sending."""
     if value is MISSING or value is None or value == "" or value == []:
@@ -64,6 +69,7 @@ __all__ = [
     "comma_list",
     "endpoint",
     "filter_tuples",
+    "given",
     "list_endpoint",
     "paged",
     "require",

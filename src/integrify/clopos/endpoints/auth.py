@@ -6,7 +6,7 @@ from typing import Any
 
 from .._core.tokens import Credentials
 from ..schemas.auth.response import AuthResponse
-from ._shared import UNSET, Call, Headers, UnsetField, endpoint, require
+from ._shared import UNSET, Call, Headers, UnsetField, endpoint, given, require
 
 
 class AuthEndpoints:
@@ -30,11 +30,11 @@ class AuthEndpoints:
         credentials = Credentials(
             api_version=settings.api_version,
             base_url=settings.base_url,
-            client_id=client_id or settings.client_id or "",
-            client_secret=client_secret or settings.client_secret or "",
-            brand=brand or settings.brand or "",
+            client_id=given(client_id, settings.client_id) or "",
+            client_secret=given(client_secret, settings.client_secret) or "",
+            brand=given(brand, settings.brand) or "",
             venue_id=str(venue_id) if venue_id is not UNSET else settings.venue_id,
-            integrator_id=integrator_id or settings.integrator_id,
+            integrator_id=given(integrator_id, settings.integrator_id),
         )
         for field in ("client_id", "client_secret", "brand"):
             require(field, getattr(credentials, field))

@@ -91,6 +91,7 @@ class ReceiptEndpoints:
     @endpoint
     def create_receipt(
         self: Any,
+        /,
         cid: str,
         payment_methods: list[Any],
         user_id: int,
