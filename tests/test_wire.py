@@ -8,16 +8,23 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from integrify.clopos.emulator import Emulator
 
 from integrify.clopos import CloposClientClass, CloposSyncClient
-from integrify.clopos.emulator import Emulator
 
 PAYMENT = [{"id": 1, "name": "Cash", "amount": 12.5}]
 
 # (id, call, method, path, decoded query, JSON body or None)
 CASES: list[tuple[str, Callable[[Any], Any], str, str, str, Any]] = [
     ("venues-defaults", lambda c: c.get_venues(), "GET", "/open-api/venues", "", None),
-    ("venues-page", lambda c: c.get_venues(page=2, limit=10), "GET", "/open-api/venues", "page=2&limit=10", None),
+    (
+        "venues-page",
+        lambda c: c.get_venues(page=2, limit=10),
+        "GET",
+        "/open-api/venues",
+        "page=2&limit=10",
+        None,
+    ),
     ("users", lambda c: c.get_users(limit=5), "GET", "/open-api/users", "limit=5", None),
     ("user", lambda c: c.get_user_by_id(1), "GET", "/open-api/users/1", "", None),
     (
@@ -82,13 +89,33 @@ CASES: list[tuple[str, Callable[[Any], Any], str, str, str, Any]] = [
         None,
     ),
     ("sale-types", lambda c: c.get_sale_types(), "GET", "/open-api/sale-types", "page=1&limit=20", None),
-    ("payment-methods", lambda c: c.get_payment_methods(), "GET", "/open-api/payment-methods", "page=1&limit=20", None),
-    ("orders", lambda c: c.get_orders(status="PENDING"), "GET", "/open-api/orders", "page=1&limit=20&status=PENDING", None),
+    (
+        "payment-methods",
+        lambda c: c.get_payment_methods(),
+        "GET",
+        "/open-api/payment-methods",
+        "page=1&limit=20",
+        None,
+    ),
+    (
+        "orders",
+        lambda c: c.get_orders(status="PENDING"),
+        "GET",
+        "/open-api/orders",
+        "page=1&limit=20&status=PENDING",
+        None,
+    ),
     (
         "orders-v2-params",
         lambda c: c.get_orders(
-            limit=20, status="RECEIVED", with_=["customer", "receipt"], date_from="2026-01-01",
-            date_to="2026-01-31", sort_by="created_at", sort_order=-1, filters=[("venue_id", 1)],
+            limit=20,
+            status="RECEIVED",
+            with_=["customer", "receipt"],
+            date_from="2026-01-01",
+            date_to="2026-01-31",
+            sort_by="created_at",
+            sort_order=-1,
+            filters=[("venue_id", 1)],
         ),
         "GET",
         "/open-api/orders",
@@ -104,7 +131,14 @@ CASES: list[tuple[str, Callable[[Any], Any], str, str, str, Any]] = [
         "with[0]=receipt:id,service_notification_id,status",
         None,
     ),
-    ("order-ignore", lambda c: c.update_order(1, "IGNORE"), "PUT", "/open-api/orders/1", "", {"status": "IGNORE"}),
+    (
+        "order-ignore",
+        lambda c: c.update_order(1, "IGNORE"),
+        "PUT",
+        "/open-api/orders/1",
+        "",
+        {"status": "IGNORE"},
+    ),
     (
         "receipts",
         lambda c: c.get_receipts(date_from="2026-01-01", date_to="2026-01-31"),

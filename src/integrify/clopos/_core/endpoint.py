@@ -11,10 +11,10 @@ import asyncio
 import math
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, TypeVar, overload
 
 from pydantic import MISSING, BaseModel
-from typing_extensions import Concatenate, ParamSpec
+from typing_extensions import ParamSpec
 
 from ..schemas.common.response import ObjectListResponse
 from .call import APIResponse, Call, DryRequest
@@ -75,7 +75,9 @@ def endpoint(build: Callable[Concatenate[Any, P], Call[T]]) -> Endpoint[P, T]:
     return Endpoint(build)
 
 
-def list_endpoint(build: Callable[Concatenate[Any, P], Call[ObjectListResponse[ItemT]]]) -> ListEndpoint[P, ItemT]:
+def list_endpoint(
+    build: Callable[Concatenate[Any, P], Call[ObjectListResponse[ItemT]]],
+) -> ListEndpoint[P, ItemT]:
     return ListEndpoint(build)
 
 

@@ -94,7 +94,9 @@ def encode_json(body: Any) -> bytes:
 def redact(value: Any) -> Any:
     """A copy of a JSON body or a header dict with secrets replaced."""
     if isinstance(value, dict):
-        return {key: REDACTED if key.lower() in SECRET_FIELDS | SECRET_HEADERS else redact(v) for key, v in value.items()}
+        return {
+            key: REDACTED if key.lower() in SECRET_FIELDS | SECRET_HEADERS else redact(v) for key, v in value.items()
+        }
     if isinstance(value, list):
         return [redact(item) for item in value]
     return value
@@ -120,7 +122,11 @@ class Flows:
         return settings.base_url + path
 
     def _headers(self, settings: Settings, call: Call[Any]) -> dict[str, str]:
-        given = {key.lower(): str(value) for key, value in (call.headers or {}).items()} if call.headers is not MISSING else {}
+        given = (
+            {key.lower(): str(value) for key, value in (call.headers or {}).items()}
+            if call.headers is not MISSING
+            else {}
+        )
         headers = {"accept": "application/json"}
         if settings.api_version == "v1" and call.needs_token:
             if settings.brand:
@@ -221,7 +227,9 @@ class Flows:
 
         auth = Call("POST", "/auth", AuthResponse, json=credentials.auth_body(), needs_token=False)
         url = credentials.base_url + ("/v2/auth" if credentials.api_version == "v2" else "/auth")
-        response = yield from self.attempts(auth, url, {"accept": "application/json", "content-type": "application/json"})
+        response = yield from self.attempts(
+            auth, url, {"accept": "application/json", "content-type": "application/json"}
+        )
         body = response.unwrap()  # a refused auth raises its typed error, whatever raise_errors says
         token = self.store_token(credentials, body)
         return token.value
@@ -245,8 +253,12 @@ class Flows:
         attempt = 0
         while True:
             request = httpx.Request(
-                call.method, url, params=cast(QueryPairs, call.params), headers=headers,
-                content=content, extensions=extensions,
+                call.method,
+                url,
+                params=cast(QueryPairs, call.params),
+                headers=headers,
+                content=content,
+                extensions=extensions,
             )
             started = time.monotonic()
             outcome = yield Send(request)
@@ -276,8 +288,11 @@ class Flows:
                 if asked is not None and asked > self.config.max_retry_wait:
                     error_class = RateLimitError if status == 429 else InternalServerError
                     raise error_class(
-                        status_code=status, method=call.method, path=call.path,
-                        body=self._error_body(outcome), retry_after=asked,
+                        status_code=status,
+                        method=call.method,
+                        path=call.path,
+                        body=self._error_body(outcome),
+                        retry_after=asked,
                     )
                 if attempt < self.config.max_retries:
                     maybe_applied = maybe_applied or status != 429
@@ -300,7 +315,9 @@ class Flows:
                     raise ResponseDecodeError(
                         f"{error.args[0]}; the request was probably applied and was not retried "
                         f"({call.method} {call.path} is not idempotent)",
-                        method=call.method, path=call.path, status_code=status,
+                        method=call.method,
+                        path=call.path,
+                        status_code=status,
                     ) from None
                 raise
             return APIResponse(status, outcome.headers, body, call.method, call.path)
@@ -319,7 +336,12 @@ class Flows:
     def _log_retry(self, call: Call[Any], attempt: int, reason: str, wait: float, elapsed: float) -> None:
         log.info(
             "%s %s: %s on attempt %d after %.3fs, retrying in %.2fs",
-            call.method, call.path, reason, attempt + 1, elapsed, wait,
+            call.method,
+            call.path,
+            reason,
+            attempt + 1,
+            elapsed,
+            wait,
         )
 
     def _transport_error(self, call: Call[Any], error: BaseException, sent: bool) -> APIConnectionError:
@@ -340,9 +362,16 @@ class Flows:
         from ..schemas.receipts.object import Receipt
 
         lookup = Call(
-            "GET", "/receipts", ObjectListResponse[Receipt],
-            params=[("filters[0][0]", "cid"), ("filters[0][1]", str(call.cid)), ("limit", "200"),
-                    ("sort[0]", "created_at"), ("sort[1]", "-1")],
+            "GET",
+            "/receipts",
+            ObjectListResponse[Receipt],
+            params=[
+                ("filters[0][0]", "cid"),
+                ("filters[0][1]", str(call.cid)),
+                ("limit", "200"),
+                ("sort[0]", "created_at"),
+                ("sort[1]", "-1"),
+            ],
         )
         get_headers = {key: value for key, value in headers.items() if key != "content-type"}
         found = yield from self.attempts(lookup, url, get_headers)
@@ -373,7 +402,10 @@ class Flows:
             data = json.loads(response.content)
         except ValueError:
             raise ResponseDecodeError(
-                self._describe_unreadable(response), method=call.method, path=call.path, status_code=response.status_code
+                self._describe_unreadable(response),
+                method=call.method,
+                path=call.path,
+                status_code=response.status_code,
             ) from None
         if isinstance(data, dict) and data.get("success") is False:
             return ErrorResponse.model_validate(data)
@@ -381,7 +413,9 @@ class Flows:
         where = ".".join(str(part) for part in first["loc"])
         raise ResponseDecodeError(
             f"body does not match {call.response.__name__}: {where}: {first['msg']}",
-            method=call.method, path=call.path, status_code=response.status_code,
+            method=call.method,
+            path=call.path,
+            status_code=response.status_code,
         ) from None
 
     def _error_body(self, response: httpx.Response) -> ErrorResponse:
@@ -393,5 +427,5 @@ class Flows:
     @staticmethod
     def _describe_unreadable(response: httpx.Response) -> str:
         kind = response.headers.get("content-type", "no content type").split(";")[0]
-        return f"HTTP {response.status_code} with an unreadable body ({kind}, {len(response.content)} bytes, not the API's JSON)"
-
+        size = len(response.content)
+        return f"HTTP {response.status_code} with an unreadable body ({kind}, {size} bytes, not the API's JSON)"

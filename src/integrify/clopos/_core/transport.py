@@ -119,4 +119,3 @@ class AsyncTransport:
         client = self._clients.pop(loop, None)
         if client is not None:
             await client.aclose()
-

@@ -38,8 +38,19 @@ class AuthEndpoints:
         )
         for field in ("client_id", "client_secret", "brand"):
             require(field, getattr(credentials, field))
-        require(*(("integrator_id", credentials.integrator_id) if settings.api_version == "v2" else ("venue_id", credentials.venue_id)))
+        require(
+            *(
+                ("integrator_id", credentials.integrator_id)
+                if settings.api_version == "v2"
+                else ("venue_id", credentials.venue_id)
+            )
+        )
         return Call(
-            "POST", "/auth", AuthResponse, json=credentials.auth_body(), headers=headers,
-            needs_token=False, issues_token=credentials,
+            "POST",
+            "/auth",
+            AuthResponse,
+            json=credentials.auth_body(),
+            headers=headers,
+            needs_token=False,
+            issues_token=credentials,
         )

@@ -74,11 +74,22 @@ class CustomerEndpoints:
         if isinstance(date_of_birth, date):
             date_of_birth = date_of_birth.isoformat()
         payload = body(
-            name=name, email=email, phone=phone, code=code, cid=cid, description=description,
-            group_id=group_id, gender=gender, date_of_birth=date_of_birth,
+            name=name,
+            email=email,
+            phone=phone,
+            code=code,
+            cid=cid,
+            description=description,
+            group_id=group_id,
+            gender=gender,
+            date_of_birth=date_of_birth,
         )
         return Call(
-            "POST", "/customers", ObjectResponse[Customer], json=payload, headers=headers,
+            "POST",
+            "/customers",
+            ObjectResponse[Customer],
+            json=payload,
+            headers=headers,
             retry=Retry.NEVER_AFTER_SEND,
         )
 

@@ -155,9 +155,7 @@ class OrderEndpoints:
             json = flat_order(customer_id, payload_dict, meta_dict)
         else:
             json = body(customer_id=customer_id, payload=payload_dict, meta=meta if meta is UNSET else meta_dict)
-        return Call(
-            "POST", "/orders", ObjectResponse[Order], json=json, headers=headers, retry=Retry.NEVER_AFTER_SEND
-        )
+        return Call("POST", "/orders", ObjectResponse[Order], json=json, headers=headers, retry=Retry.NEVER_AFTER_SEND)
 
     @endpoint
     def update_order(

@@ -38,7 +38,12 @@ class PriceListEndpoints:
         query = paged(page, limit, 999).indexed("with", with_)
         query.add("sort[0][0]", sort_by).add("sort[0][1]", sort_order).add("selects", comma_list(selects))
         return Call(
-            "GET", "/price-lists", ObjectListResponse[PriceList], params=query.params, headers=headers, only="v2"
+            "GET",
+            "/price-lists",
+            ObjectListResponse[PriceList],
+            params=query.params,
+            headers=headers,
+            only="v2",
         )
 
     @list_endpoint
@@ -57,6 +62,10 @@ class PriceListEndpoints:
             check_choice(f"filters[{index}].by", field, ("id", "product_id", "list_id"))
         query = paged(page, limit, 999).filters(tuples).indexed("with", with_)
         return Call(
-            "GET", "/price-lists/prices", ObjectListResponse[PriceListPrice], params=query.params,
-            headers=headers, only="v2",
+            "GET",
+            "/price-lists/prices",
+            ObjectListResponse[PriceListPrice],
+            params=query.params,
+            headers=headers,
+            only="v2",
         )

@@ -139,19 +139,47 @@ class ReceiptEndpoints:
         check_discount(discount_type, discount_value)
         check_choice("customer_discount_type", customer_discount_type, DiscountType)
         payload = body(
-            cid=cid, payment_methods=payment_methods, user_id=user_id, by_cash=by_cash, by_card=by_card,
-            customer_discount_type=customer_discount_type, discount_rate=discount_rate,
-            discount_type=discount_type, discount_value=discount_value, delivery_fee=delivery_fee,
-            gift_total=gift_total, guests=guests, original_subtotal=original_subtotal, printed=printed,
-            receipt_products=receipt_products, remaining=remaining, rps_discount=rps_discount,
-            sale_type_id=sale_type_id, service_charge=service_charge, service_charge_value=service_charge_value,
-            status=status, subtotal=subtotal, terminal_id=terminal_id, total=total, total_tax=total_tax,
-            created_at=created_at, closed_at=closed_at, address=address, courier_id=courier_id, meta=meta,
+            cid=cid,
+            payment_methods=payment_methods,
+            user_id=user_id,
+            by_cash=by_cash,
+            by_card=by_card,
+            customer_discount_type=customer_discount_type,
+            discount_rate=discount_rate,
+            discount_type=discount_type,
+            discount_value=discount_value,
+            delivery_fee=delivery_fee,
+            gift_total=gift_total,
+            guests=guests,
+            original_subtotal=original_subtotal,
+            printed=printed,
+            receipt_products=receipt_products,
+            remaining=remaining,
+            rps_discount=rps_discount,
+            sale_type_id=sale_type_id,
+            service_charge=service_charge,
+            service_charge_value=service_charge_value,
+            status=status,
+            subtotal=subtotal,
+            terminal_id=terminal_id,
+            total=total,
+            total_tax=total_tax,
+            created_at=created_at,
+            closed_at=closed_at,
+            address=address,
+            courier_id=courier_id,
+            meta=meta,
             **kwargs,
         )
         return Call(
-            "POST", "/receipts", ObjectResponse[Receipt], json=payload, headers=headers,
-            retry=Retry.CID_RECOVERY, only="v1", cid=cid,
+            "POST",
+            "/receipts",
+            ObjectResponse[Receipt],
+            json=payload,
+            headers=headers,
+            retry=Retry.CID_RECOVERY,
+            only="v1",
+            cid=cid,
         )
 
     @endpoint
@@ -171,7 +199,9 @@ class ReceiptEndpoints:
             raise CloposValidationError("lock", "must be true or false")
         payload = body(order_status=order_status, order_number=order_number, fiscal_id=fiscal_id, lock=lock)
         if not payload:
-            raise CloposValidationError("order_status", "give at least one of order_status, order_number, fiscal_id, lock")
+            raise CloposValidationError(
+                "order_status", "give at least one of order_status, order_number, fiscal_id, lock"
+            )
         return Call("PATCH", f"/receipts/{id}", ObjectResponse[Receipt], json=payload, headers=headers)
 
     @endpoint
@@ -205,9 +235,18 @@ class ReceiptEndpoints:
         if customer_id not in (UNSET, None) and meta_customer in (UNSET, None):
             raise CloposValidationError("meta_customer", "is required when customer_id is given")
         payload = body(
-            id=id, cid=cid, delivery_fee=delivery_fee, description=description, order_number=order_number,
-            order_status=order_status, guests=guests, discount_rate=discount_rate, discount_type=discount_type,
-            discount_value=discount_value, customer_id=customer_id, closed_at=closed_at_text(closed_at),
+            id=id,
+            cid=cid,
+            delivery_fee=delivery_fee,
+            description=description,
+            order_number=order_number,
+            order_status=order_status,
+            guests=guests,
+            discount_rate=discount_rate,
+            discount_type=discount_type,
+            discount_value=discount_value,
+            customer_id=customer_id,
+            closed_at=closed_at_text(closed_at),
             meta={"customer": meta_customer} if meta_customer is not UNSET else UNSET,
         )
         return Call("PUT", f"/receipts/{id}", ObjectResponse[Receipt], json=payload, headers=headers, only="v1")
@@ -249,5 +288,9 @@ class ReceiptEndpoints:
     ) -> Call[ObjectListResponse[StockOperation]]:
         """The stock deductions a receipt caused (``GET /v2/receipts/{id}/stock-operations``, generation 2)."""
         return Call(
-            "GET", f"/receipts/{id}/stock-operations", ObjectListResponse[StockOperation], headers=headers, only="v2"
+            "GET",
+            f"/receipts/{id}/stock-operations",
+            ObjectListResponse[StockOperation],
+            headers=headers,
+            only="v2",
         )

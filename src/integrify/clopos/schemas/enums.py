@@ -25,9 +25,7 @@ class OrderStatus(str, Enum):
 #: The states of an order (``GET /orders?status=``).
 ORDER_LIFECYCLE = frozenset({"PENDING", "RECEIVED", "IGNORE", "DELIVERED"})
 #: The values of a receipt's ``order_status`` (PUT/PATCH receipts).
-RECEIPT_ORDER_STATUSES = frozenset(
-    {"NEW", "SCHEDULED", "IN_PROGRESS", "READY", "PICKED_UP", "COMPLETED", "CANCELLED"}
-)
+RECEIPT_ORDER_STATUSES = frozenset({"NEW", "SCHEDULED", "IN_PROGRESS", "READY", "PICKED_UP", "COMPLETED", "CANCELLED"})
 
 
 class DiscountType(IntEnum):

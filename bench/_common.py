@@ -1,0 +1,65 @@
+"""Helpers of the benchmark scripts: an emulator in its own process, tables, and RESULTS.md."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import httpx
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def emulator_process(*args: str) -> Iterator[str]:
+    """Run the emulator in a separate process (so that its CPU is not counted); yields its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "integrify.clopos.emulator", "--port", str(port), *args]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/open-api"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/_emulator/state/summary", timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the emulator did not start") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def record(title: str, body: str) -> None:
+    """Print a result and append it to bench/RESULTS.md with the command that produced it."""
+    command = " ".join(shlex.quote(part) for part in [Path(sys.executable).name, *sys.argv])
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    machine = f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    text = f"\n## {title}\n\n`{command}` — {stamp}, {machine}\n\n{body}\n"
+    print(text)
+    with RESULTS.open("a", encoding="utf-8") as out:
+        out.write(text)
