@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypedDict, overload
 
-from typing_extensions import Unpack
-
 import httpx
+from typing_extensions import Unpack
 
 from ._core.config import Config, as_timeout
 from ._core.modes import AsyncMode, ClientCore, DryMode, SyncMode
@@ -77,23 +76,45 @@ class CloposClientClass(
 
     @overload
     def __new__(
-        cls, name: str = ..., base_url: str = ..., default_handler: Any = ...,
-        sync: Literal[True] = ..., dry: Literal[False] = ..., **options: Unpack[ClientOptions],
+        cls,
+        name: str = ...,
+        base_url: str = ...,
+        default_handler: Any = ...,
+        sync: Literal[True] = ...,
+        dry: Literal[False] = ...,
+        **options: Unpack[ClientOptions],
     ) -> CloposSyncClient: ...
     @overload
     def __new__(
-        cls, name: str = ..., base_url: str = ..., default_handler: Any = ...,
-        *, sync: Literal[False], dry: Literal[False] = ..., **options: Unpack[ClientOptions],
+        cls,
+        name: str = ...,
+        base_url: str = ...,
+        default_handler: Any = ...,
+        *,
+        sync: Literal[False],
+        dry: Literal[False] = ...,
+        **options: Unpack[ClientOptions],
     ) -> CloposAsyncClient: ...
     @overload
     def __new__(
-        cls, name: str, base_url: str, default_handler: Any, sync: Literal[False],
-        dry: Literal[False] = ..., **options: Unpack[ClientOptions],
+        cls,
+        name: str,
+        base_url: str,
+        default_handler: Any,
+        sync: Literal[False],
+        dry: Literal[False] = ...,
+        **options: Unpack[ClientOptions],
     ) -> CloposAsyncClient: ...
     @overload
     def __new__(
-        cls, name: str = ..., base_url: str = ..., default_handler: Any = ...,
-        sync: bool = ..., *, dry: Literal[True], **options: Unpack[ClientOptions],
+        cls,
+        name: str = ...,
+        base_url: str = ...,
+        default_handler: Any = ...,
+        sync: bool = ...,
+        *,
+        dry: Literal[True],
+        **options: Unpack[ClientOptions],
     ) -> CloposDryClient: ...
     def __new__(
         cls,

@@ -59,7 +59,13 @@ class APIStatusError(CloposError):
     """The API answered with an error. Carries the status, the API's ``error`` code and message."""
 
     def __init__(
-        self, *, status_code: int, method: str, path: str, body: ErrorResponse, retry_after: float | None = None
+        self,
+        *,
+        status_code: int,
+        method: str,
+        path: str,
+        body: ErrorResponse,
+        retry_after: float | None = None,
     ) -> None:
         self.status_code = status_code
         self.method = method
