@@ -1,0 +1,63 @@
+"""``python -m integrify.clopos.emulator``: serve the emulator until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import uvicorn
+
+from .app import create_app
+from .config import DEMO, EmulatorConfig
+from .faults import parse_fault_spec
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m integrify.clopos.emulator", description=__doc__)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--receipts", type=int, default=300, help="historic receipts in the demo brand")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--token-ttl", type=float, default=3600.0, help="token lifetime in seconds")
+    p.add_argument("--latency-ms", type=float, default=0.0, help="added to every API request")
+    p.add_argument("--db", default=None, help="SQLite file, so that state survives a restart")
+    p.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="e.g. status:status=503,route=/open-api/receipts,times=2 (repeatable)",
+    )
+    p.add_argument("--relaxed-order-status", action="store_true", help="allow any status in PUT /orders/{id}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    config = EmulatorConfig(
+        receipts=args.receipts,
+        seed=args.seed,
+        token_ttl=args.token_ttl,
+        latency_ms=args.latency_ms,
+        db=args.db,
+        strict_order_status=not args.relaxed_order_status,
+        faults=[parse_fault_spec(s) for s in args.fault],
+    )
+    base = f"http://{args.host}:{args.port}/open-api"
+    print(f"Clopos emulator on {base}", flush=True)
+    print(f"  CLOPOS_BASE_URL={base}", flush=True)
+    for key, value in (
+        ("CLIENT_ID", DEMO.client_id),
+        ("CLIENT_SECRET", DEMO.client_secret),
+        ("BRAND", DEMO.brand),
+        ("VENUE_ID", DEMO.venue_id),
+        ("INTEGRATOR_ID", DEMO.integrator_id),
+    ):
+        print(f"  CLOPOS_{key}={value}", flush=True)
+    print("  (demo credentials; control routes under /_emulator/, Ctrl-C to stop)", flush=True)
+    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

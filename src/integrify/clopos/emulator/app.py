@@ -1,0 +1,183 @@
+"""The ASGI application: the API routes of both generations, control routes, faults and the request log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from . import routes_auth as auth
+from . import routes_catalog as catalog
+from . import routes_orders as orders
+from . import routes_receipts as receipts
+from .config import EmulatorConfig
+from .context import SlidingWindow, generation_of
+from .faults import FaultController, Recorder, parse_fault_spec
+from .responses import ApiError, error_response
+from .state import State
+
+# (method, path under /open-api, handler, generations)
+API: list[tuple[str, str, Callable[[Request], Any], tuple[str, ...]]] = [
+    ("POST", "/auth", auth.auth, ("v1", "v2")),
+    ("GET", "/venues", catalog.list_venues, ("v1", "v2")),
+    ("GET", "/users", catalog.list_users, ("v1", "v2")),
+    ("GET", "/users/{id}", catalog.get_user, ("v1", "v2")),
+    ("GET", "/customers", catalog.list_customers, ("v1", "v2")),
+    ("POST", "/customers", catalog.create_customer, ("v1", "v2")),
+    ("GET", "/customers/{id}", catalog.get_customer, ("v1", "v2")),
+    ("GET", "/customer-groups", catalog.list_customer_groups, ("v1", "v2")),
+    ("GET", "/categories", catalog.list_categories, ("v1", "v2")),
+    ("GET", "/categories/{id}", catalog.get_category, ("v1", "v2")),
+    ("GET", "/stations", catalog.list_stations, ("v1", "v2")),
+    ("GET", "/stations/{id}", catalog.get_station, ("v1", "v2")),
+    ("GET", "/products", catalog.list_products, ("v1", "v2")),
+    ("GET", "/products/stop-list", catalog.stop_list, ("v1", "v2")),
+    ("GET", "/products/{id}", catalog.get_product, ("v1", "v2")),
+    ("GET", "/sale-types", catalog.list_sale_types, ("v1", "v2")),
+    ("GET", "/payment-methods", catalog.list_payment_methods, ("v1", "v2")),
+    ("GET", "/orders", orders.list_orders, ("v1", "v2")),
+    ("POST", "/orders", orders.create_order, ("v1", "v2")),
+    ("GET", "/orders/{id}", orders.get_order, ("v1", "v2")),
+    ("PUT", "/orders/{id}", orders.update_order, ("v1", "v2")),
+    ("GET", "/receipts", receipts.list_receipts, ("v1", "v2")),
+    ("POST", "/receipts", receipts.create_receipt, ("v1",)),
+    ("GET", "/receipts/{id}", receipts.get_receipt, ("v1", "v2")),
+    ("PUT", "/receipts/{id}", receipts.put_receipt, ("v1",)),
+    ("PATCH", "/receipts/{id}", receipts.patch_receipt, ("v1", "v2")),
+    ("DELETE", "/receipts/{id}", receipts.delete_receipt, ("v1",)),
+    ("POST", "/receipts/{id}/close", receipts.close_receipt, ("v2",)),
+    ("GET", "/receipts/{id}/stock-operations", receipts.stock_operations, ("v2",)),
+    ("GET", "/price-lists", catalog.list_price_lists, ("v2",)),
+    ("GET", "/price-lists/prices", catalog.list_prices, ("v2",)),
+]
+
+
+def api_routes() -> list[Route]:
+    routes = []
+    for method, path, handler, generations in API:
+        for generation in generations:
+            prefix = "/open-api/v2" if generation == "v2" else "/open-api"
+            routes.append(Route(prefix + path, handler, methods=[method]))
+    return routes
+
+
+class EmulatorCore:
+    """State, faults and request log of one emulator; what the control routes and the Python handle use."""
+
+    def __init__(self, config: EmulatorConfig) -> None:
+        self.config = config
+        self.state = State(config)
+        self.faults = FaultController()
+        for spec in config.faults:
+            self.faults.add(**spec)
+        self.recorder: Recorder | None = None
+
+    def reset(self) -> None:
+        self.state.wipe()
+        self.faults.clear()
+        if self.recorder is not None:
+            self.recorder.requests.clear()
+            self.recorder.counters.clear()
+
+
+def control_routes(core: EmulatorCore) -> list[Route]:
+    async def reset(request: Request) -> Response:
+        core.reset()
+        return JSONResponse({"success": True})
+
+    async def requests(request: Request) -> Response:
+        assert core.recorder is not None
+        if request.method == "DELETE":
+            core.recorder.requests.clear()
+            return JSONResponse({"success": True})
+        return JSONResponse([r.public() for r in core.recorder.requests])
+
+    async def counters(request: Request) -> Response:
+        assert core.recorder is not None
+        return JSONResponse(dict(core.recorder.counters))
+
+    async def faults(request: Request) -> Response:
+        if request.method == "DELETE":
+            core.faults.clear()
+        elif request.method == "POST":
+            try:
+                spec = await request.json()
+                core.faults.add(**(parse_fault_spec(spec) if isinstance(spec, str) else spec))
+            except (ValueError, TypeError) as error:
+                return JSONResponse({"success": False, "error": "validation_failed", "message": str(error)}, 400)
+        return JSONResponse([f.public() for f in core.faults.rules])
+
+    async def accept(request: Request) -> Response:
+        brand = core.state.brand(request.query_params.get("brand", "openapitest"))
+        try:
+            with core.state.lock:
+                order = orders.accept_order(brand, int(request.path_params["id"]))
+                core.state.persist()
+        except ApiError as error:
+            return error_response(error, "v1")
+        return JSONResponse({"success": True, "data": order})
+
+    async def tokens(request: Request) -> Response:
+        with core.state.lock:
+            for info in core.state.tokens.values():
+                if request.path_params["action"] == "revoke":
+                    info.revoked = True
+                else:
+                    info.expires_at = 0
+        return JSONResponse({"success": True})
+
+    async def summary(request: Request) -> Response:
+        return JSONResponse(core.state.summary())
+
+    return [
+        Route("/_emulator/reset", reset, methods=["POST"]),
+        Route("/_emulator/requests", requests, methods=["GET", "DELETE"]),
+        Route("/_emulator/counters", counters, methods=["GET"]),
+        Route("/_emulator/faults", faults, methods=["GET", "POST", "DELETE"]),
+        Route("/_emulator/orders/{id:int}/accept", accept, methods=["POST"]),
+        Route("/_emulator/tokens/{action:str}", tokens, methods=["POST"]),
+        Route("/_emulator/state/summary", summary, methods=["GET"]),
+    ]
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Unknown routes and wrong methods get the API's error body, never an HTML page."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    message = {404: "Route not found", 405: "Method not allowed"}.get(status, "Server error")
+    code = {404: "not_found", 405: "method_not_allowed"}.get(status, "server_error")
+    return error_response(ApiError(status, code, message), generation_of(request.url.path))
+
+
+class EmulatorApp(Starlette):
+    """Starlette, with the recorder outermost so that it receives uvicorn's own ``send``."""
+
+    core: EmulatorCore
+    recorder: Recorder
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.recorder(scope, receive, send)
+
+
+def create_app(config: EmulatorConfig | None = None) -> EmulatorApp:
+    """The emulator as an ASGI app (serve it with uvicorn; ``run_emulator`` does that for you)."""
+    core = EmulatorCore(config or EmulatorConfig())
+    routes = api_routes()
+    app = EmulatorApp(
+        routes=[*routes, *control_routes(core)],
+        exception_handlers={HTTPException: http_error, Exception: http_error},
+    )
+    app.state.emulator = core.state
+    app.state.rate_windows = SlidingWindow()
+    app.core = core
+
+    async def inner(scope: Scope, receive: Receive, send: Send) -> None:
+        await Starlette.__call__(app, scope, receive, send)
+
+    app.recorder = core.recorder = Recorder(inner, routes, core)
+    return app

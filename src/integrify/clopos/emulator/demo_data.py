@@ -1,0 +1,709 @@
+"""The deterministic demo brand: an Azerbaijani restaurant, prices in AZN.
+
+Small collections are built at start; historic receipts are generated on demand from their index
+(``historic_receipt``), so that 100,000 of them cost no memory and no start-up time.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+Record = dict[str, Any]
+CREATED = "2024-05-15 12:36:10"
+UPDATED = "2025-09-25 06:26:22"
+#: Historic receipts span this many days up to the start of the emulator's day.
+HISTORY_DAYS = 120
+
+
+def fmt(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+
+
+def _stamp(record: Record, iso_times: bool = False) -> Record:
+    if iso_times:
+        base = datetime(2024, 5, 15, 12, 36, 10, tzinfo=timezone.utc)
+        return {**record, "created_at": iso(base), "updated_at": iso(base + timedelta(days=30)), "deleted_at": None}
+    return {**record, "created_at": CREATED, "updated_at": UPDATED, "deleted_at": None}
+
+
+def venues() -> list[Record]:
+    rows = [
+        (1, "Main", "Nizami küç. 10, Bakı", 1, "+994124041010"),
+        (2, "Port Baku", "Neftçilər pr. 151, Bakı", 1, "+994124041020"),
+        (3, "Gəncə", "Atatürk pr. 5, Gəncə", 0, "+994222560030"),
+    ]
+    return [
+        {
+            "id": i,
+            "name": n,
+            "address": a,
+            "status": s,
+            "phone": p,
+            "email": f"venue{i}@example.az",
+            "is_main": int(i == 1),
+            "media": [],
+        }
+        for i, n, a, s, p in rows
+    ]
+
+
+def users() -> list[Record]:
+    rows = [
+        (1, "Open Api Test", "Open", "Test", "0000", 1),
+        (2, "Cashier", "Leyla", "Məmmədova", "8312", 0),
+        (3, "Waiter", "Orxan", "Əliyev", "4521", 0),
+        (4, "Courier", "Elvin", "Quliyev", "7788", 0),
+        (5, "Manager", "Nigar", "Həsənova", "1357", 0),
+    ]
+    return [
+        _stamp(
+            {
+                "id": i,
+                "email": f"user{i}@example.az",
+                "username": u,
+                "first_name": f,
+                "last_name": last,
+                "pin": pin,
+                "card": None,
+                "mobile_number": f"+99450555{i:04d}",
+                "owner": owner,
+                "hide": 0,
+                "salary": None,
+                "barcode": None,
+                "tip_message": None,
+                "can_receive_tips": i == 3,
+                "login_at": None,
+                "status": True,
+                "bonus_balance_id": None,
+                "properties": [],
+                "image": [],
+            },
+            iso_times=True,
+        )
+        for i, u, f, last, pin, owner in rows
+    ]
+
+
+def customer_groups() -> list[Record]:
+    return [
+        _stamp(
+            {
+                "id": 1,
+                "name": "My Customers",
+                "discount_type": None,
+                "discount_value": 0,
+                "system_type": "my_customers",
+                "total_amount": 0,
+            }
+        ),
+        _stamp(
+            {
+                "id": 2,
+                "name": "VIP",
+                "discount_type": 1,
+                "discount_value": 10,
+                "system_type": "custom",
+                "total_amount": 0,
+            }
+        ),
+    ]
+
+
+def customers() -> list[Record]:
+    names = [
+        "Aysel Məmmədova",
+        "Tural Əliyev",
+        "Günay Hüseynova",
+        "Rəşad Quliyev",
+        "Səbinə Kərimova",
+        "Elnur Rzayev",
+        "Lalə İsmayılova",
+        "Kamran Babayev",
+        "Rahid Akhundzada",
+        "Nərmin Cəfərova",
+        "Fuad Nəsirov",
+        "Ülviyyə Həsənli",
+    ]
+    result = []
+    for index, name in enumerate(names, start=1):
+        phone = "+994705401040" if index == 9 else f"+99455{index:07d}"
+        group = 2 if index % 4 == 0 else 1
+        balance = {
+            "id": 100 + index,
+            "system_type": None,
+            "venue_id": None,
+            "name": None,
+            "description": None,
+            "type": "CUSTOMER",
+            "amount": round(index * 7.5 - 30, 2),
+            "position": 0,
+            "created_at": CREATED,
+            "updated_at": UPDATED,
+            "deleted_at": None,
+        }
+        result.append(
+            _stamp(
+                {
+                    "id": index,
+                    "venue_id": 1,
+                    "cid": str(uuid.UUID(int=0xC0FFEE << 64 | index)),
+                    "group_id": group,
+                    "balance_id": 100 + index,
+                    "name": name,
+                    "discount": 0,
+                    "email": f"customer{index}@example.az",
+                    "phone": phone,
+                    "phones": [phone],
+                    "address": f"Bakı, küçə {index}",
+                    "addresses": [],
+                    "description": None,
+                    "address_data": [{"type": "plain", "source": "client", "formattedAddress": f"Bakı, küçə {index}"}],
+                    "bonus_balance_id": None,
+                    "balance": balance,
+                    "cashback_balance_id": None,
+                    "cashback_balance": None,
+                    "spent": index * 41.3,
+                    "total_discount": 0,
+                    "total_bonus": 0,
+                    "receipt_count": index * 3,
+                    "gender": 1 + index % 2,
+                    "date_of_birth": f"19{80 + index}-0{1 + index % 9}-1{index % 9}",
+                    "code": f"C{index:04d}",
+                    "source": "LOYALTY" if index == 9 else "POS",
+                    "reference_id": None,
+                    "phone_verified_at": None,
+                    "status": True,
+                    "can_use_loyalty_system": index % 3 == 0,
+                    "is_verified": index % 2 == 0,
+                },
+                iso_times=True,
+            )
+        )
+    return result
+
+
+def categories() -> list[Record]:
+    """A nested-set tree: (id, name, type, parent)."""
+    rows: list[tuple[int, str, str, int | None]] = [
+        (1, "Yeməklər", "PRODUCT", None),
+        (2, "Şorbalar", "PRODUCT", 1),
+        (3, "Kabablar", "PRODUCT", 1),
+        (4, "Dürümlər", "PRODUCT", 1),
+        (5, "İçkilər", "PRODUCT", None),
+        (6, "İsti içkilər", "PRODUCT", 5),
+        (7, "Sərin içkilər", "PRODUCT", 5),
+        (8, "Oyunlar", "PRODUCT", None),
+        (9, "Xammal", "INGREDIENT", None),
+        (10, "Yarımfabrikatlar", "INGREDIENT", 9),
+        (11, "Mühasibat", "ACCOUNTING", None),
+    ]
+    children: dict[int | None, list[int]] = {}
+    for cid, _, _, parent in rows:
+        children.setdefault(parent, []).append(cid)
+    bounds: dict[int, tuple[int, int, int]] = {}
+    counter = 1
+
+    def walk(node: int, depth: int) -> None:
+        nonlocal counter
+        left = counter
+        counter += 1
+        for child in children.get(node, []):
+            walk(child, depth + 1)
+        bounds[node] = (left, counter, depth)
+        counter += 1
+
+    for root in children[None]:
+        walk(root, 0)
+    colors = ["e74c3c", "#3498db", "00bcd4", "34495e"]
+    return [
+        _stamp(
+            {
+                "id": cid,
+                "name": name,
+                "status": 0 if cid == 10 else 1,
+                "hidden": False,
+                "type": kind,
+                "image": None,
+                "position": cid,
+                "emenu_position": cid,
+                "meta": {},
+                "emenu_hidden": False,
+                "code": f"CAT{cid}",
+                "_lft": bounds[cid][0],
+                "_rgt": bounds[cid][1],
+                "depth": bounds[cid][2],
+                "parent_id": parent,
+                "slug": name.lower().replace(" ", "-"),
+                "color": colors[cid % 4],
+                "properties": [],
+                "media": [],
+            },
+            iso_times=True,
+        )
+        for cid, name, kind, parent in rows
+    ]
+
+
+def stations() -> list[Record]:
+    rows = [(1, "Mətbəx", 1, 1, True), (2, "Bar", 0, 1, True), (3, "Manqal", 1, 0, False)]
+    return [
+        _stamp(
+            {
+                "id": i,
+                "name": n,
+                "status": 1 if i != 3 else 0,
+                "type": t,
+                "printable": p,
+                "can_print": cp,
+                "reminder_enabled": i == 1,
+                "meta": {},
+                "description": None,
+            }
+        )
+        for i, n, t, p, cp in rows
+    ]
+
+
+def _tax() -> Record:
+    return {
+        "id": 1,
+        "type_id": 2,
+        "rounding_option": "ROUND_HALF_UP",
+        "priority": 1,
+        "calculation_type": 1,
+        "name": "ƏDV 18%",
+        "rate": 18,
+        "meta": None,
+        "is_default": True,
+        "status": 1,
+        "created_at": "2023-07-24T23:49:53.000000Z",
+        "deleted_at": None,
+        "type": {"id": 2, "name": "ƏDV"},
+        "has_sale_types": False,
+        "sale_types": [],
+    }
+
+
+def _product(pid: int, name: str, kind: str, category: int, price: float, cost: float, **extra: Any) -> Record:
+    record: Record = {
+        "id": pid,
+        "cid": None,
+        "parent_id": None,
+        "station_id": 1 if kind == "DISH" else 2,
+        "category_id": category,
+        "unit_id": 1,
+        "net_output": 1,
+        "type": kind,
+        "name": name,
+        "parent_name": "",
+        "image": None,
+        "position": pid,
+        "barcode": f"47600{pid:08d}",
+        "gov_code": None,
+        "status": 1,
+        "hidden": 0,
+        "sold_by_weight": False,
+        "max_age": None,
+        "discountable": True,
+        "giftable": kind != "TIMER",
+        "has_modifications": False,
+        "meta": {"allergies": [], "diets": []},
+        "setting": None,
+        "emenu_category_id": category,
+        "emenu_position": pid,
+        "emenu_hidden": False,
+        "accounting_category_id": None,
+        "description": None,
+        "price": price,
+        "cost_price": cost,
+        "markup_rate": round((price - cost) / cost * 100, 3) if cost else 0,
+        "cooking_time": 10 if kind == "DISH" else 0,
+        "ignore_service_charge": False,
+        "inventory_behavior": 0 if kind in ("DISH", "PREPARATION") else 1,
+        "low_stock": 0,
+        "unit_weight": 1,
+        "name_slug": name.lower(),
+        "full_name": name,
+        "gross_margin": round((price - cost) / price * 100, 3) if price else 0,
+        "slug": name.lower().replace(" ", "-"),
+        "color": "34495e",
+        "venues": [],
+        "properties": {"stop_list_setting": []},
+        "taxes": [_tax()],
+        "tags": [],
+        "media": [],
+        "created_at": CREATED,
+        "updated_at": UPDATED,
+        "deleted_at": None,
+    }
+    record.update(extra)
+    return record
+
+
+def _modifier(mid: int, name: str, price: float) -> Record:
+    return {
+        "id": mid,
+        "name": name,
+        "price": price,
+        "cost_price": round(price / 3, 2),
+        "type": "MODIFIER",
+        "status": 1,
+        "created_at": CREATED,
+        "updated_at": UPDATED,
+        "deleted_at": None,
+    }
+
+
+def _recipe_row(pid: int, name: str, gross: float) -> Record:
+    return {
+        "id": pid,
+        "name": name,
+        "type": "INGREDIENT",
+        "pivot": {"dish_id": 1, "ingredient_id": pid, "net": gross, "gross": gross, "net_put": gross},
+    }
+
+
+def products() -> list[Record]:
+    groups = [
+        {
+            "id": 5,
+            "name": "Acılıq",
+            "type": 1,
+            "min_select": 0,
+            "max_select": 1,
+            "adjust_to_portion": False,
+            "status": True,
+            "meta": {},
+            "created_at": CREATED,
+            "updated_at": UPDATED,
+            "deleted_at": None,
+            "modificators": [_modifier(187, "Acı", 0), _modifier(188, "Acısız", 0)],
+        },
+        {
+            "id": 8,
+            "name": "Əlavələr",
+            "type": 0,
+            "min_select": 0,
+            "max_select": 3,
+            "adjust_to_portion": False,
+            "status": True,
+            "meta": {},
+            "created_at": CREATED,
+            "updated_at": UPDATED,
+            "deleted_at": None,
+            "modificators": [_modifier(201, "Pendir", 1.0), _modifier(202, "Göbələk", 1.5)],
+        },
+    ]
+    fanta_variants = [
+        {
+            "id": 13,
+            "parent_id": 12,
+            "type": "MODIFICATION",
+            "name": "0.5 L",
+            "price": 1.8,
+            "cost_price": 0.9,
+            "barcode": "5449000011527",
+            "full_name": "Fanta 0.5 L",
+            "status": 1,
+        },
+        {
+            "id": 14,
+            "parent_id": 12,
+            "type": "MODIFICATION",
+            "name": "1 L",
+            "price": 2.8,
+            "cost_price": 1.4,
+            "barcode": "5449000011534",
+            "full_name": "Fanta 1 L",
+            "status": 1,
+        },
+    ]
+    return [
+        _product(
+            1,
+            "Mega Dürüm Menü",
+            "DISH",
+            4,
+            9.5,
+            3.2,
+            modificator_groups=groups,
+            recipe=[_recipe_row(20, "Un", 0.15), _recipe_row(21, "Mal əti", 0.12)],
+        ),
+        _product(2, "Göbələk şorbası", "DISH", 2, 4.5, 1.1, recipe=[_recipe_row(22, "Göbələk", 0.1)]),
+        _product(3, "Mərci şorbası", "DISH", 2, 3.5, 0.8),
+        _product(4, "Lülə kabab", "DISH", 3, 8.0, 3.0, station_id=3),
+        _product(5, "Tikə kabab", "DISH", 3, 9.0, 3.6, station_id=3),
+        _product(6, "Toyuq dürüm", "DISH", 4, 6.5, 2.1, modificator_groups=groups),
+        _product(7, "Double Espresso", "DISH", 6, 4.0, 0.6),
+        _product(8, "Çay dəsti", "DISH", 6, 6.0, 0.9),
+        _product(9, "Ayran", "GOODS", 7, 1.5, 0.5),
+        _product(10, "Su 0.5 L", "GOODS", 7, 1.0, 0.3),
+        _product(11, "Kompot", "GOODS", 7, 2.0, 0.6),
+        _product(12, "Fanta", "GOODS", 7, 1.8, 0.9, has_modifications=True, modifications=fanta_variants),
+        _product(
+            15,
+            "PS5",
+            "TIMER",
+            8,
+            10.0,
+            0.0,
+            station_id=None,
+            inventory_behavior=3,
+            setting={"calculation_methods": 0, "interval": 60, "prices": [{"price": 3, "from": 120}]},
+        ),
+        _product(
+            20,
+            "Un",
+            "INGREDIENT",
+            9,
+            0.0,
+            0.9,
+            station_id=None,
+            packages=[{"id": 1, "name": "Kisə 25 kq", "equal": 25}],
+        ),
+        _product(
+            21,
+            "Mal əti",
+            "INGREDIENT",
+            9,
+            0.0,
+            14.0,
+            station_id=None,
+            packages=[{"id": 2, "name": "Qutu 10 kq", "equal": 10}],
+        ),
+        _product(22, "Göbələk", "INGREDIENT", 9, 0.0, 6.0, station_id=None, packages=[]),
+        _product(23, "Xəmir", "PREPARATION", 10, 0.0, 0.5, station_id=None, recipe=[_recipe_row(20, "Un", 0.2)]),
+    ]
+
+
+#: Products a receipt or an order may sell (not parents with variants, not ingredients).
+SELLABLE = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14)
+
+
+def stop_list() -> list[Record]:
+    return [{"id": 3, "limit": 0, "timestamp": 1761202010781}, {"id": 5, "limit": 4, "timestamp": 1761202311452}]
+
+
+def sale_types() -> list[Record]:
+    rows = [(1, "Yerində", "IN"), (2, "Çatdırılma", "DELIVERY"), (3, "Takeaway", "TAKEAWAY")]
+    return [
+        _stamp(
+            {
+                "id": i,
+                "name": n,
+                "system_type": s,
+                "status": {"1": 1, "2": 1, "3": int(i != 3)},
+                "channel": s,
+                "service_charge_rate": 5 if s == "IN" else 0,
+                "payment_method_id": None,
+                "position": i,
+                "media": [],
+            },
+            iso_times=True,
+        )
+        for i, n, s in rows
+    ]
+
+
+def payment_methods() -> list[Record]:
+    rows = [(1, "Cash", "CASH", 1), (2, "Card", "CARD", 1), (3, "Customer Balance", "CUSTOMER", 0)]
+    return [
+        _stamp(
+            {
+                "id": i,
+                "name": n,
+                "customer_required": int(i == 3),
+                "is_system": 1,
+                "balance_id": 200 + i,
+                "balance": {"id": 200 + i, "system_type": t, "name": n, "type": t},
+                "service": None,
+                "split": s,
+                "position": i,
+                "status": {"1": 1, "2": 1, "3": 1},
+            }
+        )
+        for i, n, t, s in rows
+    ]
+
+
+def price_lists() -> tuple[list[Record], list[Record]]:
+    lists = [
+        {
+            "id": 1,
+            "name": "Delivery",
+            "description": "Çatdırılma qiymətləri",
+            "status": True,
+            "created_at": CREATED,
+            "updated_at": UPDATED,
+        },
+        {
+            "id": 2,
+            "name": "Happy hour",
+            "description": None,
+            "status": False,
+            "created_at": CREATED,
+            "updated_at": UPDATED,
+        },
+    ]
+    prices = [
+        {"id": n + 1, "list_id": 1 + n % 2, "product_id": pid, "price": round(price, 2)}
+        for n, (pid, price) in enumerate([(1, 10.5), (2, 5.0), (4, 8.8), (7, 3.5), (9, 1.7), (1, 8.0)])
+    ]
+    return lists, prices
+
+
+class HistoricReceipts:
+    """``count`` closed receipts over the ``HISTORY_DAYS`` before ``end``, each rebuilt from its index."""
+
+    def __init__(self, count: int, seed: int, end: datetime, catalog: dict[int, Record]) -> None:
+        self.count = count
+        self.seed = seed
+        self.start = end - timedelta(days=HISTORY_DAYS)
+        self.step = timedelta(days=HISTORY_DAYS) / max(count, 1)
+        self.catalog = catalog
+
+    def created_at(self, index: int) -> datetime:
+        return self.start + self.step * index
+
+    def index_of_time(self, moment: datetime) -> int:
+        """The first index created at or after ``moment`` (clamped to 0..count)."""
+        if moment <= self.start:
+            return 0
+        position = -(-(moment - self.start) // self.step)  # ceiling division of timedeltas
+        return min(self.count, max(0, int(position)))
+
+    def cid(self, index: int) -> str:
+        return str(uuid.UUID(int=(self.seed & 0xFFFFFFFF) << 96 | 0xA11CE << 64 | index))
+
+    def index_of_cid(self, cid: str) -> int | None:
+        try:
+            number = uuid.UUID(cid).int
+        except ValueError:
+            return None
+        index = number & 0xFFFFFFFFFFFFFFFF
+        return index if self.cid(index) == cid and index < self.count else None
+
+    def build(self, index: int) -> Record:
+        rng = random.Random(self.seed * 1_000_003 + index)
+        created = self.created_at(index).replace(microsecond=0)
+        closed = created + timedelta(minutes=rng.randint(5, 90))
+        lines = []
+        subtotal = 0.0
+        for line in range(rng.randint(1, 3)):
+            product = self.catalog[rng.choice(SELLABLE)]
+            count = rng.randint(1, 3)
+            price = float(product["price"])
+            total = round(price * count, 2)
+            subtotal += total
+            lines.append(
+                {
+                    "id": (index + 1) * 10 + line,
+                    "cid": str(uuid.UUID(int=rng.getrandbits(128))),
+                    "product_id": product["id"],
+                    "receipt_id": index + 1,
+                    "product_hash": str(product["id"]),
+                    "meta": {"product": {"name": product["name"], "price": price, "type": product["type"]}},
+                    "count": count,
+                    "portion_size": 1,
+                    "total": total,
+                    "price": price,
+                    "cost": product["cost_price"],
+                    "is_gift": 0,
+                    "preprint_count": 0,
+                    "station_printed_count": 1,
+                    "station_aborted_count": 0,
+                    "seller_id": 1,
+                    "loyalty_type": None,
+                    "loyalty_value": None,
+                    "discount_rate": 0,
+                    "discount_value": 0,
+                    "discount_type": 0,
+                    "total_discount": 0,
+                    "subtotal": total,
+                    "receipt_discount": 0,
+                    "created_at": str(int(created.timestamp() * 1000)),
+                    "updated_at": str(int(created.timestamp() * 1000)),
+                    "terminal_updated_at": None,
+                    "deleted_at": None,
+                    "receipt_product_modificators": [],
+                    "taxes": [],
+                }
+            )
+        total = round(subtotal, 2)
+        card = round(total * rng.choice((0, 0, 0.5, 1)), 2)
+        payments = [{"id": 1, "name": "Cash", "amount": round(total - card, 2)}] if card < total else []
+        if card:
+            payments.append({"id": 2, "name": "Card", "amount": card})
+        return {
+            "id": index + 1,
+            "venue_id": 1 + (index % 7 == 0),
+            "cash_shift_cid": None,
+            "cid": self.cid(index),
+            "user_id": 1 + index % 3,
+            "open_by_user_id": 1 + index % 3,
+            "close_by_user_id": 1 + index % 3,
+            "courier_id": None,
+            "seller_id": 1,
+            "terminal_id": 1,
+            "source": "pos",
+            "closed_terminal_id": 1,
+            "service_notification_id": None,
+            "table_id": None,
+            "hall_id": None,
+            "customer_id": rng.choice((None, None, None, rng.randint(1, 12))),
+            "sale_type_id": rng.choice((1, 1, 2, 3)),
+            "is_returns": False,
+            "guests": rng.randint(1, 4),
+            "status": 2,
+            "lock": False,
+            "inventory_status": 1,
+            "report_status": 1,
+            "meta": {"preprint_count": 0},
+            "suspicion": 0,
+            "printed": True,
+            "total": total,
+            "subtotal": total,
+            "original_subtotal": total,
+            "gift_total": 0,
+            "totalCost": round(sum(float(line["cost"]) * line["count"] for line in lines), 2),
+            "payment_methods": payments,
+            "fiscal_id": None,
+            "by_cash": round(total - card, 2),
+            "by_card": card,
+            "remaining": 0,
+            "customer_discount_type": 0,
+            "discount_type": 0,
+            "discount_value": 0,
+            "discount_rate": 0,
+            "rps_discount": 0,
+            "service_charge": 0,
+            "service_charge_value": 0,
+            "i_tax": 0,
+            "delivery_fee": 0,
+            "e_tax": 0,
+            "total_tax": 0,
+            "description": None,
+            "address": None,
+            "terminal_version": "3253",
+            "loyalty_type": None,
+            "loyalty_value": None,
+            "order_status": None,
+            "order_number": None,
+            "created_at": fmt(created),
+            "updated_at": fmt(closed),
+            "terminal_updated_at": fmt(closed),
+            "closed_at": fmt(closed),
+            "shift_date": created.strftime("%Y-%m-%d"),
+            "deleted_at": None,
+            "gift_count": 0,
+            "total_discount": 0,
+            "properties": {"daily_id": index % 200 + 1, "monthly_id": index % 5000 + 1},
+            "receipt_products": lines,
+        }

@@ -1,0 +1,243 @@
+"""Fault injection and the request log: an outer ASGI middleware that sees uvicorn's own connection."""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import json
+import random
+import threading
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from starlette.routing import Match, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .responses import ApiError, error_body
+
+KINDS = ("latency", "status", "html", "truncate", "drop_before", "drop_after", "revoke_token")
+
+
+@dataclass
+class Fault:
+    """One fault rule: ``kind`` on requests matching ``method`` and ``route`` (a template or a glob).
+
+    Fires for the next ``times`` matches, or (``times=None``) with ``probability`` from a seeded generator.
+    """
+
+    kind: str
+    route: str = "*"
+    method: str = "*"
+    times: int | None = 1
+    probability: float = 1.0
+    seed: int | None = None
+    status: int = 503
+    retry_after: float | None = None
+    ms: float = 0.0
+    _rng: random.Random = field(default_factory=random.Random, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; one of {', '.join(KINDS)}")
+        self._rng = random.Random(self.seed)
+
+    def matches(self, method: str, route: str, path: str) -> bool:
+        return fnmatch.fnmatchcase(method, self.method.upper()) and (
+            fnmatch.fnmatchcase(route, self.route) or fnmatch.fnmatchcase(path, self.route)
+        )
+
+    def public(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    query_string: str
+    headers: dict[str, str]
+    body: bytes
+    route: str
+    status: int = 0
+
+    @property
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body) if self.body else None
+        except ValueError:
+            return None
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "query_string": self.query_string,
+            "headers": self.headers,
+            "body": self.body.decode("utf-8", "replace"),
+            "route": self.route,
+            "status": self.status,
+        }
+
+
+class FaultController:
+    """The fault rules, changeable at run time (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.rules: list[Fault] = []
+
+    def add(self, kind: str, **options: Any) -> Fault:
+        fault = Fault(kind, **options)
+        with self._lock:
+            self.rules.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        with self._lock:
+            self.rules.clear()
+
+    def pick(self, method: str, route: str, path: str) -> list[Fault]:
+        """The faults that fire for this request (consuming their counts)."""
+        fired = []
+        with self._lock:
+            for fault in list(self.rules):
+                if not fault.matches(method, route, path):
+                    continue
+                if fault.times is not None:
+                    fault.times -= 1
+                    if fault.times <= 0:
+                        self.rules.remove(fault)
+                    fired.append(fault)
+                elif fault._rng.random() < fault.probability:
+                    fired.append(fault)
+        return fired
+
+
+def parse_fault_spec(spec: str) -> dict[str, Any]:
+    """``kind[:key=value,...]``, e.g. ``status:status=503,route=/open-api/receipts,times=2``."""
+    kind, _, rest = spec.partition(":")
+    options: dict[str, Any] = {"kind": kind}
+    for part in filter(None, rest.split(",")):
+        key, _, value = part.partition("=")
+        if key in ("times", "status", "seed"):
+            options[key] = None if value == "none" else int(value)
+        elif key in ("probability", "ms", "retry_after"):
+            options[key] = float(value)
+        else:
+            options[key] = value
+    return options
+
+
+def drop_connection(send: Send) -> None:
+    """Close the client's connection without an answer.
+
+    Uvicorn passes its request/response cycle's bound ``send``; the cycle holds the asyncio transport.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is not None:
+        transport.abort()
+
+
+class Recorder:
+    """Records API requests, counts them per route, applies latency and faults."""
+
+    def __init__(self, app: ASGIApp, routes: list[Route], emulator: Any) -> None:
+        self.app = app
+        self.routes = routes
+        self.emulator = emulator
+        self.requests: list[RecordedRequest] = []
+        self.counters: Counter[str] = Counter()
+
+    def route_of(self, scope: Scope) -> str:
+        for route in self.routes:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                return route.path
+        return str(scope["path"])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith("/open-api"):
+            await self.app(scope, receive, send)
+            return
+        config = self.emulator.config
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > config.max_body_bytes:
+                await self._answer(
+                    send,
+                    413,
+                    {"success": False, "error": "payload_too_large", "message": "The request body is too large"},
+                )
+                return
+        method = scope["method"]
+        route = self.route_of(scope)
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        record = RecordedRequest(method, path, scope.get("query_string", b"").decode("latin-1"), headers, body, route)
+        self.requests.append(record)
+        self.counters[f"{method} {route}"] += 1
+        faults = self.emulator.faults.pick(method, route, path)
+        delay = config.latency_ms + sum(f.ms for f in faults if f.kind == "latency")
+        if delay:
+            await asyncio.sleep(delay / 1000)
+        kinds = {f.kind: f for f in faults}
+        if "drop_before" in kinds:
+            drop_connection(send)
+            return
+        if "status" in kinds:
+            fault = kinds["status"]
+            extra = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
+            code = "rate_limited" if fault.status == 429 else "server_error"
+            text = "Too many requests. Retry later." if fault.status == 429 else "Service unavailable"
+            generation = "v2" if path.startswith("/open-api/v2/") else "v1"
+            record.status = fault.status
+            await self._answer(send, fault.status, error_body(ApiError(fault.status, code, text), generation), extra)
+            return
+        if "html" in kinds:
+            record.status = kinds["html"].status if kinds["html"].status >= 500 else 502
+            page = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
+            await self._raw(send, record.status, page, b"text/html")
+            return
+        if "revoke_token" in kinds and headers.get("x-token") in self.emulator.state.tokens:
+            self.emulator.state.tokens[headers["x-token"]].revoked = True
+        messages: list[Message] = []
+
+        async def replay() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def capture(message: Message) -> None:
+            messages.append(message)
+
+        await self.app(scope, replay, capture)
+        start = next((m for m in messages if m["type"] == "http.response.start"), None)
+        record.status = int(start["status"]) if start else 0
+        if "drop_after" in kinds or start is None:
+            drop_connection(send)
+            return
+        content = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+        if "truncate" in kinds:
+            await send(start)
+            await send({"type": "http.response.body", "body": content[: len(content) // 2], "more_body": True})
+            drop_connection(send)
+            return
+        await send(start)
+        await send({"type": "http.response.body", "body": content, "more_body": False})
+
+    async def _answer(
+        self, send: Send, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        raw = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+        await self._raw(send, status, json.dumps(body).encode(), b"application/json", raw)
+
+    @staticmethod
+    async def _raw(
+        send: Send, status: int, content: bytes, kind: bytes, extra: list[tuple[bytes, bytes]] | None = None
+    ) -> None:
+        headers = [(b"content-type", kind), (b"content-length", str(len(content)).encode()), *(extra or [])]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": content, "more_body": False})

@@ -1,0 +1,63 @@
+"""pytest fixtures for testing a Clopos integration against the emulator (registered via ``pytest11``).
+
+- ``clopos_emulator_server``: one running emulator for the session.
+- ``clopos_emulator``: that server, reset to the demo state for this test.
+- ``clopos_client`` / ``clopos_async_client``: clients pointed at it with the demo credentials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+
+from .server import Emulator, run_emulator
+
+if TYPE_CHECKING:
+    from integrify.clopos import CloposAsyncClient, CloposSyncClient
+
+
+@pytest.fixture(scope="session")
+def clopos_emulator_server() -> Iterator[Emulator]:
+    with run_emulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def clopos_emulator(clopos_emulator_server: Emulator) -> Emulator:
+    clopos_emulator_server.reset()
+    return clopos_emulator_server
+
+
+@pytest.fixture
+def clopos_client(clopos_emulator: Emulator) -> Iterator[CloposSyncClient]:
+    from integrify.clopos import CloposClientClass
+
+    c = clopos_emulator.credentials
+    client = CloposClientClass(
+        base_url=clopos_emulator.base_url,
+        client_id=c.client_id,
+        client_secret=c.client_secret,
+        brand=c.brand,
+        venue_id=c.venue_id,
+    )
+    with client:
+        yield client
+
+
+@pytest.fixture
+async def clopos_async_client(clopos_emulator: Emulator) -> AsyncIterator[CloposAsyncClient]:
+    from integrify.clopos import CloposClientClass
+
+    c = clopos_emulator.credentials
+    client = CloposClientClass(
+        base_url=clopos_emulator.base_url,
+        sync=False,
+        client_id=c.client_id,
+        client_secret=c.client_secret,
+        brand=c.brand,
+        venue_id=c.venue_id,
+    )
+    async with client:
+        yield client

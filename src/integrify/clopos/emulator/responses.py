@@ -1,0 +1,50 @@
+"""Answer bodies: the success envelope and the error bodies of both generations."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+from starlette.responses import JSONResponse
+
+
+class ApiError(Exception):
+    """An error answer: E1 ``{"success": false, "error": code, "message": text}`` on generation 1,
+    E2 (``error`` is the sentence) on generation 2."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra
+        self.headers: dict[str, str] = {}
+
+
+def error_body(error: ApiError, generation: str) -> dict[str, Any]:
+    code = error.message if generation == "v2" else error.code
+    return {"success": False, "error": code, "message": error.message, **error.extra}
+
+
+def error_response(error: ApiError, generation: str) -> JSONResponse:
+    return JSONResponse(error_body(error, generation), status_code=error.status, headers=error.headers)
+
+
+def envelope(data: Any = None, *, message: str | None = None, **extra: Any) -> dict[str, Any]:
+    """``{"success": true, "data", "message"?, "time", "timestamp", "unix"}`` plus list fields."""
+    now = datetime.now(timezone.utc)
+    body: dict[str, Any] = {"success": True}
+    if data is not None:
+        body["data"] = data
+    if message:
+        body["message"] = message
+    body.update(extra)
+    body["time"] = int(time.process_time() * 1000) % 1000
+    body["timestamp"] = now.strftime("%Y-%m-%d %H:%M:%S")
+    body["unix"] = int(now.timestamp())
+    return body
+
+
+def ok(data: Any = None, *, status: int = 200, message: str | None = None, **extra: Any) -> JSONResponse:
+    return JSONResponse(envelope(data, message=message, **extra), status_code=status)
