@@ -148,7 +148,7 @@ def build_brand(credentials: Credentials, receipts: int, seed: int, end: datetim
         "stop_list": demo_data.stop_list(),
         "sale_types": demo_data.sale_types(),
         "payment_methods": demo_data.payment_methods(),
-        "orders": [],
+        "orders": demo_data.orders(end, catalog),
         "price_lists": lists,
         "prices": prices,
     }
