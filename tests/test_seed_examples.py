@@ -77,10 +77,16 @@ def full(token: str) -> dict[str, str]:
 
 # Each example: (name, call(client, token) -> response or awaitable, expected status)
 EXAMPLES: list[tuple[str, Callable[[Any, str], Any], int]] = [
-    ("auth", lambda c, t: c.auth(
-        client_id="eNUKI04aYJRU6TBhh5bwUrvmEORgQoxM",
-        client_secret="dqYkWUpDjzvKOgbP3ar8tSNKJbwMyYe1V5R7DHClfSNYkap5C5XxRA6PmzoPv1I2",
-        brand="openapitest", venue_id="1"), 200),
+    (
+        "auth",
+        lambda c, t: c.auth(
+            client_id="eNUKI04aYJRU6TBhh5bwUrvmEORgQoxM",
+            client_secret="dqYkWUpDjzvKOgbP3ar8tSNKJbwMyYe1V5R7DHClfSNYkap5C5XxRA6PmzoPv1I2",
+            brand="openapitest",
+            venue_id="1",
+        ),
+        200,
+    ),
     ("auth-env", lambda c, t: c.auth(headers={"x-token": t}), 200),
     ("get_venues", lambda c, t: c.get_venues(headers=full(t)), 200),
     ("get_venues-env", lambda c, t: c.get_venues(headers={"x-token": t}), 200),
@@ -111,9 +117,14 @@ EXAMPLES: list[tuple[str, Callable[[Any, str], Any], int]] = [
     ("get_payment_methods", lambda c, t: c.get_payment_methods(headers=full(t)), 200),
     ("get_payment_methods-env", lambda c, t: c.get_payment_methods(headers={"x-token": t}), 200),
     ("get_stop_list", lambda c, t: c.get_stop_list(headers=full(t)), 200),
-    ("get_stop_list-env", lambda c, t: c.get_stop_list(
-        filters=[{"by": "id", "from_": "0", "to": "100"}, {"by": "limit", "from_": "1", "to": "10"}],
-        headers={"x-token": t}), 200),
+    (
+        "get_stop_list-env",
+        lambda c, t: c.get_stop_list(
+            filters=[{"by": "id", "from_": "0", "to": "100"}, {"by": "limit", "from_": "1", "to": "10"}],
+            headers={"x-token": t},
+        ),
+        200,
+    ),
     ("get_orders", lambda c, t: c.get_orders(headers=full(t)), 200),
     ("get_orders-env", lambda c, t: c.get_orders(headers={"x-token": t}), 200),
     ("create_order", lambda c, t: c.create_order(**ORDER, headers=full(t)), 201),
@@ -126,26 +137,75 @@ EXAMPLES: list[tuple[str, Callable[[Any, str], Any], int]] = [
     ("get_receipts-env", lambda c, t: c.get_receipts(headers={"x-token": t}), 200),
     ("get_receipt_by_id", lambda c, t: c.get_receipt_by_id(1, headers=full(t)), 200),
     ("get_receipt_by_id-env", lambda c, t: c.get_receipt_by_id(id=1, headers={"x-token": t}), 200),
-    ("create_receipt", lambda c, t: c.create_receipt(
-        cid="uuid", payment_methods=[{"id": 1, "name": "cash", "amount": 100}], user_id=1, headers=full(t)), 201),
-    ("create_receipt-env", lambda c, t: c.create_receipt(
-        cid="uuid-2", payment_methods=[{"id": 1, "name": "cash", "amount": 100}], user_id=1,
-        headers={"x-token": t}), 201),
+    (
+        "create_receipt",
+        lambda c, t: c.create_receipt(
+            cid="uuid", payment_methods=[{"id": 1, "name": "cash", "amount": 100}], user_id=1, headers=full(t)
+        ),
+        201,
+    ),
+    (
+        "create_receipt-env",
+        lambda c, t: c.create_receipt(
+            cid="uuid-2", payment_methods=[{"id": 1, "name": "cash", "amount": 100}], user_id=1, headers={"x-token": t}
+        ),
+        201,
+    ),
     ("update_closed_receipt", lambda c, t: c.update_closed_receipt(1, order_status="NEW", headers=full(t)), 200),
-    ("update_closed_receipt-env", lambda c, t: c.update_closed_receipt(
-        id=1, order_status="NEW", headers={"x-token": t}), 200),
+    (
+        "update_closed_receipt-env",
+        lambda c, t: c.update_closed_receipt(id=1, order_status="NEW", headers={"x-token": t}),
+        200,
+    ),
     # Seed 000's first update_receipt example sends cid '1' for a receipt whose cid differs: the documented
     # answer is 400 "CID and ID cannot be changed".
-    ("update_receipt", lambda c, t: c.update_receipt(
-        id=1, cid="1", delivery_fee=100, description="Receipt description", order_number="002", order_status="NEW",
-        guests=2, discount_rate=0, discount_type=0, discount_value=None, customer_id=1, closed_at="",
-        meta_customer=META_CUSTOMER, headers=full(t)), 400),
-    ("update_receipt-env", lambda c, t: c.update_receipt(
-        id=1, cid=RECEIPT_CID, delivery_fee=5, description="Updated receipt description", order_number="002",
-        order_status="IN_PROGRESS", guests=2, discount_rate=10, discount_type=DiscountType.PERCENTAGE,
-        discount_value=0, customer_id=123, closed_at="", meta_customer=META_CUSTOMER, headers={"x-token": t}), 200),
-    ("close_receipt", lambda c, t: c.close_receipt(
-        1, RECEIPT_CID, [{"id": 1, "name": "Cash", "amount": 10}], "2099-01-01 10:00:00", headers=full(t)), 200),
+    (
+        "update_receipt",
+        lambda c, t: c.update_receipt(
+            id=1,
+            cid="1",
+            delivery_fee=100,
+            description="Receipt description",
+            order_number="002",
+            order_status="NEW",
+            guests=2,
+            discount_rate=0,
+            discount_type=0,
+            discount_value=None,
+            customer_id=1,
+            closed_at="",
+            meta_customer=META_CUSTOMER,
+            headers=full(t),
+        ),
+        400,
+    ),
+    (
+        "update_receipt-env",
+        lambda c, t: c.update_receipt(
+            id=1,
+            cid=RECEIPT_CID,
+            delivery_fee=5,
+            description="Updated receipt description",
+            order_number="002",
+            order_status="IN_PROGRESS",
+            guests=2,
+            discount_rate=10,
+            discount_type=DiscountType.PERCENTAGE,
+            discount_value=0,
+            customer_id=123,
+            closed_at="",
+            meta_customer=META_CUSTOMER,
+            headers={"x-token": t},
+        ),
+        200,
+    ),
+    (
+        "close_receipt",
+        lambda c, t: c.close_receipt(
+            1, RECEIPT_CID, [{"id": 1, "name": "Cash", "amount": 10}], "2099-01-01 10:00:00", headers=full(t)
+        ),
+        200,
+    ),
     ("delete_receipt", lambda c, t: c.delete_receipt(1, headers=full(t)), 200),
     ("delete_receipt-env", lambda c, t: c.delete_receipt(id=2, headers={"x-token": t}), 200),
 ]

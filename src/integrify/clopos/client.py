@@ -39,6 +39,8 @@ class ClientOptions(TypedDict, total=False):
     max_retries: int
     #: Longest ``Retry-After`` honoured; longer waits raise at once with the wait attached.
     max_retry_wait: float
+    #: First backoff delay in seconds (doubled per attempt, with jitter, capped at 8 s); default 0.5.
+    backoff: float
     #: Raise typed errors instead of returning error bodies.
     raise_errors: bool
     #: Pages fetched at once by async ``.iter()`` / ``.pages()``.
@@ -145,6 +147,7 @@ class CloposClientClass(
             timeout=as_timeout(timeout),
             max_retries=options.get("max_retries", 2),
             max_retry_wait=options.get("max_retry_wait", 60.0),
+            backoff=options.get("backoff", 0.5),
             raise_errors=options.get("raise_errors", False),
             prefetch=options.get("prefetch", 4),
         )

@@ -711,29 +711,64 @@ class HistoricReceipts:
 
 def orders(end: datetime, catalog: dict[int, Record]) -> list[Record]:
     """A few historic call-centre orders in every state."""
-    rows = [(1, "RECEIVED", 9, [(1, 1), (9, 2)]), (2, "PENDING", 2, [(2, 1)]), (3, "IGNORE", 3, [(4, 2)]),
-            (4, "DELIVERED", 9, [(6, 1), (12, 1)]), (5, "PENDING", 5, [(7, 2), (8, 1)]), (6, "RECEIVED", 1, [(5, 1)])]
+    rows = [
+        (1, "RECEIVED", 9, [(1, 1), (9, 2)]),
+        (2, "PENDING", 2, [(2, 1)]),
+        (3, "IGNORE", 3, [(4, 2)]),
+        (4, "DELIVERED", 9, [(6, 1), (12, 1)]),
+        (5, "PENDING", 5, [(7, 2), (8, 1)]),
+        (6, "RECEIVED", 1, [(5, 1)]),
+    ]
     result = []
     for order_id, status, customer_id, lines in rows:
         created = end - timedelta(days=7 - order_id, hours=3)
         products = [
-            {"product_id": pid, "count": count, "product_modificators": [], "portion_size": 1,
-             "meta": {"price": catalog[pid]["price"], "order_product": {
-                 "count": count, "status": "new", "product_modificators": [], "product_hash": str(pid),
-                 "product": {"id": pid, "name": catalog[pid]["name"], "price": catalog[pid]["price"]}}}}
+            {
+                "product_id": pid,
+                "count": count,
+                "product_modificators": [],
+                "portion_size": 1,
+                "meta": {
+                    "price": catalog[pid]["price"],
+                    "order_product": {
+                        "count": count,
+                        "status": "new",
+                        "product_modificators": [],
+                        "product_hash": str(pid),
+                        "product": {"id": pid, "name": catalog[pid]["name"], "price": catalog[pid]["price"]},
+                    },
+                },
+            }
             for pid, count in lines
         ]
-        result.append({
-            "id": order_id, "venue_id": 1, "type": "CALL_CENTER_ORDER", "integration": "call_center_new",
-            "integration_uuid": None, "integration_id": None, "customer_ref_id": None, "integration_status": "CREATED",
-            "customer_id": customer_id, "receive_user_id": 1 if status == "RECEIVED" else None,
-            "receive_terminal_id": 1 if status == "RECEIVED" else None, "status": status,
-            "payload": {"service": {"sale_type_id": 2, "sale_type_name": "Çatdırılma", "venue_id": 1,
-                                    "venue_name": "Main"},
-                        "customer": {"id": customer_id, "name": f"Customer {customer_id}"}, "products": products,
-                        "meta": {"comment": "", "discount": {"discount_type": 0, "discount_value": 0}},
-                        "customer_id": customer_id, "sale_type_id": 2},
-            "receipt_id": None, "created_at": iso(created), "updated_at": iso(created + timedelta(minutes=5)),
-            "deleted_at": None, "integration_response": None, "_created": fmt(created),
-        })
+        result.append(
+            {
+                "id": order_id,
+                "venue_id": 1,
+                "type": "CALL_CENTER_ORDER",
+                "integration": "call_center_new",
+                "integration_uuid": None,
+                "integration_id": None,
+                "customer_ref_id": None,
+                "integration_status": "CREATED",
+                "customer_id": customer_id,
+                "receive_user_id": 1 if status == "RECEIVED" else None,
+                "receive_terminal_id": 1 if status == "RECEIVED" else None,
+                "status": status,
+                "payload": {
+                    "service": {"sale_type_id": 2, "sale_type_name": "Çatdırılma", "venue_id": 1, "venue_name": "Main"},
+                    "customer": {"id": customer_id, "name": f"Customer {customer_id}"},
+                    "products": products,
+                    "meta": {"comment": "", "discount": {"discount_type": 0, "discount_value": 0}},
+                    "customer_id": customer_id,
+                    "sale_type_id": 2,
+                },
+                "receipt_id": None,
+                "created_at": iso(created),
+                "updated_at": iso(created + timedelta(minutes=5)),
+                "deleted_at": None,
+                "integration_response": None,
+                "_created": fmt(created),
+            }
+        )
     return result

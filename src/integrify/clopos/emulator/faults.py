@@ -32,7 +32,8 @@ class Fault:
     times: int | None = 1
     probability: float = 1.0
     seed: int | None = None
-    status: int = 503
+    #: The answer's status: 503 by default for ``status``, 502 for ``html``.
+    status: int | None = None
     retry_after: float | None = None
     ms: float = 0.0
     _rng: random.Random = field(default_factory=random.Random, repr=False)
@@ -191,15 +192,16 @@ class Recorder:
             return
         if "status" in kinds:
             fault = kinds["status"]
+            status = fault.status or 503
             extra = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
-            code = "rate_limited" if fault.status == 429 else "server_error"
-            text = "Too many requests. Retry later." if fault.status == 429 else "Service unavailable"
+            code = "rate_limited" if status == 429 else "server_error"
+            text = "Too many requests. Retry later." if status == 429 else "Service unavailable"
             generation = "v2" if path.startswith("/open-api/v2/") else "v1"
-            record.status = fault.status
-            await self._answer(send, fault.status, error_body(ApiError(fault.status, code, text), generation), extra)
+            record.status = status
+            await self._answer(send, status, error_body(ApiError(status, code, text), generation), extra)
             return
         if "html" in kinds:
-            record.status = kinds["html"].status if kinds["html"].status >= 500 else 502
+            record.status = kinds["html"].status or 502
             page = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
             await self._raw(send, record.status, page, b"text/html")
             return
