@@ -84,6 +84,7 @@ class EmulatorCore:
         if self.recorder is not None:
             self.recorder.requests.clear()
             self.recorder.counters.clear()
+            self.recorder.max_in_flight = 0
 
 
 def control_routes(core: EmulatorCore) -> list[Route]:

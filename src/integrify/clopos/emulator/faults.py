@@ -149,6 +149,9 @@ class Recorder:
         self.emulator = emulator
         self.requests: list[RecordedRequest] = []
         self.counters: Counter[str] = Counter()
+        #: API requests being handled now, and the most seen at once (to check client concurrency).
+        self.in_flight = 0
+        self.max_in_flight = 0
 
     def route_of(self, scope: Scope) -> str:
         for route in self.routes:
@@ -182,6 +185,18 @@ class Recorder:
         record = RecordedRequest(method, path, scope.get("query_string", b"").decode("latin-1"), headers, body, route)
         self.requests.append(record)
         self.counters[f"{method} {route}"] += 1
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await self._handle(scope, send, record, body, headers)
+        finally:
+            self.in_flight -= 1
+
+    async def _handle(
+        self, scope: Scope, send: Send, record: RecordedRequest, body: bytes, headers: dict[str, str]
+    ) -> None:
+        config = self.emulator.config
+        path, method, route = record.path, record.method, record.route
         faults = self.emulator.faults.pick(method, route, path)
         delay = config.latency_ms + sum(f.ms for f in faults if f.kind == "latency")
         if delay:

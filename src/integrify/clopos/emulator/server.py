@@ -58,9 +58,15 @@ class Emulator:
         """Requests received on a route template, e.g. ``count("POST", "/open-api/auth")``."""
         return self.app.recorder.counters[f"{method.upper()} {route}"]
 
+    @property
+    def max_in_flight(self) -> int:
+        """The most API requests handled at once since the last ``clear_requests``."""
+        return self.app.recorder.max_in_flight
+
     def clear_requests(self) -> None:
         self.app.recorder.requests.clear()
         self.app.recorder.counters.clear()
+        self.app.recorder.max_in_flight = 0
 
     def reset(self) -> None:
         """Demo data, tokens, faults and the request log back to the start."""
