@@ -77,10 +77,12 @@ class EmulatorCore:
         for spec in config.faults:
             self.faults.add(**spec)
         self.recorder: Recorder | None = None
+        self.rate_windows = SlidingWindow()
 
     def reset(self) -> None:
         self.state.wipe()
         self.faults.clear()
+        self.rate_windows.events.clear()
         if self.recorder is not None:
             self.recorder.requests.clear()
             self.recorder.counters.clear()
@@ -174,7 +176,7 @@ def create_app(config: EmulatorConfig | None = None) -> EmulatorApp:
         exception_handlers={HTTPException: http_error, Exception: http_error},
     )
     app.state.emulator = core.state
-    app.state.rate_windows = SlidingWindow()
+    app.state.rate_windows = core.rate_windows
     app.core = core
 
     async def inner(scope: Scope, receive: Receive, send: Send) -> None:

@@ -216,7 +216,7 @@ def put_receipt(ctx: Ctx) -> Response:
     closed = body.get("closed_at")
     if closed not in (None, ""):
         closed_text = parse_time(closed, "closed_at")
-        if closed_text <= str(record.get("created_at")):
+        if closed_text < str(record.get("created_at")):
             raise _invalid("closed_at must be greater than created_at")
         if not record.get("payment_methods"):
             raise _invalid("payment_methods must have at least one payment method to close a receipt")
@@ -276,7 +276,7 @@ def close_receipt(ctx: Ctx) -> Response:
         raise _invalid("The request body must be a JSON object")
     payments = check_payments(body.get("payment_methods"), ctx)
     closed = parse_time(body["closed_at"], "closed_at") if body.get("closed_at") else fmt(datetime.now(timezone.utc))
-    if closed <= str(record.get("created_at")):
+    if closed < str(record.get("created_at")):
         raise _invalid("closed_at must be greater than created_at")
     paid = round(sum(float(p["amount"]) for p in payments), 2)
     record.update(

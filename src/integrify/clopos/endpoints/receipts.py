@@ -269,10 +269,10 @@ class ReceiptEndpoints:
         check_payment_methods(payment_methods)
         closed = closed_at_text(closed_at)
         if self._api_version() == "v2":
-            payload = body(payment_methods=payment_methods, closed_at=closed or UNSET)
+            payload = body(payment_methods=payment_methods, closed_at=UNSET if closed in (UNSET, None, "") else closed)
             return Call("POST", f"/receipts/{id}/close", ObjectResponse[Receipt], json=payload, headers=headers)
         require("cid", cid)
-        if not closed:
+        if closed is UNSET or not closed:
             closed = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
         payload = body(id=id, cid=cid, payment_methods=payment_methods, closed_at=closed)
         return Call("PUT", f"/receipts/{id}", ObjectResponse[Receipt], json=payload, headers=headers)
