@@ -5,7 +5,17 @@ from __future__ import annotations
 from enum import Enum, IntEnum
 
 
-class OrderStatus(str, Enum):
+class StrEnum(str, Enum):
+    """A string enum that prints as its value."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class OrderStatus(StrEnum):
     """Order lifecycle states and receipt ``order_status`` values (one enum, as documented)."""
 
     NEW = "NEW"
@@ -34,13 +44,13 @@ class DiscountType(IntEnum):
     FIXED = 2
 
 
-class CategoryType(str, Enum):
+class CategoryType(StrEnum):
     PRODUCT = "PRODUCT"
     INGREDIENT = "INGREDIENT"
     ACCOUNTING = "ACCOUNTING"
 
 
-class ProductType(str, Enum):
+class ProductType(StrEnum):
     GOODS = "GOODS"
     DISH = "DISH"
     TIMER = "TIMER"

@@ -1,0 +1,1 @@
+"""The ``clopos`` command line (extra ``cli``): everyday work on a Clopos brand from the terminal."""
