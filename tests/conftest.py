@@ -4,6 +4,7 @@ package's own pytest plugin, as they do for our users."""
 from __future__ import annotations
 
 import pytest
+
 from integrify.clopos.emulator import Emulator
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from integrify.clopos.emulator import Emulator
 
 from integrify.clopos import CloposClientClass, CloposSyncClient
+from integrify.clopos.emulator import Emulator
 
 PAYMENT = [{"id": 1, "name": "Cash", "amount": 12.5}]
 
