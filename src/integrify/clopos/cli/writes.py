@@ -105,7 +105,11 @@ def receipts_create(
     file: Path = typer.Option(..., "--file", help="Receipt JSON (cid, payment_methods, user_id, ...)."),
 ) -> None:
     """Store a closed receipt (generation 1); safe to retry, its cid is unique."""
-    receipt = options().client().create_receipt(**read_json(file)).unwrap().data
+    data = read_json(file)
+    for key in ("cid", "payment_methods", "user_id"):
+        if key not in data:
+            raise CloposValidationError(key, "is required")
+    receipt = options().client().create_receipt(**data).unwrap().data
     emit_one(receipt, "json")
 
 

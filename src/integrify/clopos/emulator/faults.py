@@ -32,6 +32,8 @@ class Fault:
     times: int | None = 1
     probability: float = 1.0
     seed: int | None = None
+    #: Let this many matching requests through before the fault starts firing.
+    after: int = 0
     #: The answer's status: 503 by default for ``status``, 502 for ``html``.
     status: int | None = None
     retry_after: float | None = None
@@ -105,6 +107,9 @@ class FaultController:
             for fault in list(self.rules):
                 if not fault.matches(method, route, path):
                     continue
+                if fault.after > 0:
+                    fault.after -= 1
+                    continue
                 if fault.times is not None:
                     fault.times -= 1
                     if fault.times <= 0:
@@ -121,7 +126,7 @@ def parse_fault_spec(spec: str) -> dict[str, Any]:
     options: dict[str, Any] = {"kind": kind}
     for part in filter(None, rest.split(",")):
         key, _, value = part.partition("=")
-        if key in ("times", "status", "seed"):
+        if key in ("times", "status", "seed", "after"):
             options[key] = None if value == "none" else int(value)
         elif key in ("probability", "ms", "retry_after"):
             options[key] = float(value)
