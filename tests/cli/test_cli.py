@@ -209,6 +209,7 @@ def test_export_resumes_after_an_interruption(env: dict[str, str], tmp_path: Pat
     assert state["page"] == 1 and state["items"] == 200
     code, out, err = run(env, "receipts", "export", "--out", str(out_file), "--format", "csv")
     assert code == 0, err
+    assert "rows written" in out
     assert not (tmp_path / "receipts.csv.state.json").exists()
     rows = list(csv.DictReader(out_file.open(encoding="utf-8")))
     receipts = clopos_emulator.state.brand("openapitest").receipts
@@ -224,7 +225,7 @@ def test_export_resumes_after_an_interruption(env: dict[str, str], tmp_path: Pat
 def test_export_jsonl_other_resources(env: dict[str, str], tmp_path: Path) -> None:
     for resource, count in (("customers", 12), ("orders", 6), ("products", 17)):
         target = tmp_path / f"{resource}.jsonl"
-        code, out, err = run(env, resource, "export", "--out", str(target), "--format", "jsonl")
+        code, _out, err = run(env, resource, "export", "--out", str(target), "--format", "jsonl")
         assert code == 0, err
         assert len(target.read_text().splitlines()) == count
 
