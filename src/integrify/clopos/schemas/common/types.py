@@ -51,6 +51,9 @@ def parse_timestamp(value: Any) -> datetime:
 #: A timestamp in any of the API's formats, parsed to an aware ``datetime``.
 IsoDateTime = Annotated[datetime, BeforeValidator(parse_timestamp)]
 
+#: A timestamp parsed to ``datetime`` when it is one; any other text the server sends is kept as is.
+LenientDateTime = Annotated[Union[IsoDateTime, str], Field(union_mode="left_to_right")]
+
 #: An enum field that keeps a value the documentation does not list (as a plain string or int).
 Lenient = Annotated[Union[E, str, int], Field(union_mode="left_to_right")]
 

@@ -8,7 +8,7 @@ from typing import Any, Union
 from pydantic import AliasChoices, Field
 
 from ..common.object import Timestamp
-from ..common.types import UNSET, CloposModel, IsoDateTime, Lenient, UnsetField, UnsetOrNoneField
+from ..common.types import UNSET, CloposModel, Lenient, LenientDateTime, UnsetField, UnsetOrNoneField
 from ..enums import DiscountType, OrderStatus
 
 
@@ -33,10 +33,10 @@ class ReceiptProductIn(CloposModel):
     price: UnsetOrNoneField[Decimal] = UNSET
     cost: UnsetOrNoneField[Decimal] = UNSET
     is_gift: UnsetOrNoneField[bool] = UNSET
-    created_at: UnsetOrNoneField[IsoDateTime] = UNSET
-    updated_at: UnsetOrNoneField[IsoDateTime] = UNSET
-    terminal_updated_at: UnsetOrNoneField[IsoDateTime] = UNSET
-    deleted_at: UnsetOrNoneField[IsoDateTime] = UNSET
+    created_at: UnsetOrNoneField[LenientDateTime] = UNSET
+    updated_at: UnsetOrNoneField[LenientDateTime] = UNSET
+    terminal_updated_at: UnsetOrNoneField[LenientDateTime] = UNSET
+    deleted_at: UnsetOrNoneField[LenientDateTime] = UNSET
 
 
 class ReceiptProduct(ReceiptProductIn):
