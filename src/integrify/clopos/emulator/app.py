@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from . import openapi
 from . import routes_auth as auth
 from . import routes_catalog as catalog
 from . import routes_orders as orders
@@ -58,13 +59,17 @@ API: list[tuple[str, str, Callable[[Request], Any], tuple[str, ...]]] = [
 ]
 
 
+def api_table() -> list[tuple[str, str, str, Callable[[Request], Any]]]:
+    """(method, full path, generation, handler) of every API route."""
+    return [
+        (method, ("/open-api/v2" if generation == "v2" else "/open-api") + path, generation, handler)
+        for method, path, handler, generations in API
+        for generation in generations
+    ]
+
+
 def api_routes() -> list[Route]:
-    routes = []
-    for method, path, handler, generations in API:
-        for generation in generations:
-            prefix = "/open-api/v2" if generation == "v2" else "/open-api"
-            routes.append(Route(prefix + path, handler, methods=[method]))
-    return routes
+    return [Route(path, handler, methods=[method]) for method, path, _, handler in api_table()]
 
 
 class EmulatorCore:
@@ -138,6 +143,11 @@ def control_routes(core: EmulatorCore) -> list[Route]:
     async def summary(request: Request) -> Response:
         return JSONResponse(core.state.summary())
 
+    spec = openapi.document([(method, path, generation) for method, path, generation, _ in api_table()])
+
+    async def openapi_json(request: Request) -> Response:
+        return JSONResponse(spec)
+
     return [
         Route("/_emulator/reset", reset, methods=["POST"]),
         Route("/_emulator/requests", requests, methods=["GET", "DELETE"]),
@@ -146,6 +156,7 @@ def control_routes(core: EmulatorCore) -> list[Route]:
         Route("/_emulator/orders/{id:int}/accept", accept, methods=["POST"]),
         Route("/_emulator/tokens/{action:str}", tokens, methods=["POST"]),
         Route("/_emulator/state/summary", summary, methods=["GET"]),
+        Route("/openapi.json", openapi_json, methods=["GET"]),
     ]
 
 

@@ -1,0 +1,47 @@
+"""Schemathesis against the emulator's own OpenAPI document: no 5xx, and every answer conforms (bounded)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import httpx
+import pytest
+
+from integrify.clopos.emulator import DEMO, run_emulator
+
+CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
+
+
+@pytest.mark.skipif(shutil.which("schemathesis") is None, reason="schemathesis is not installed")
+def test_schemathesis_finds_no_server_error_and_no_nonconformance() -> None:
+    with run_emulator(receipts=50) as emu:
+        token = httpx.post(
+            emu.base_url + "/auth",
+            json={
+                "client_id": DEMO.client_id,
+                "client_secret": DEMO.client_secret,
+                "brand": DEMO.brand,
+                "venue_id": "1",
+            },
+        ).json()["token"]
+        command = [
+            "schemathesis",
+            "run",
+            emu.root_url + "/openapi.json",
+            "--max-examples",
+            "25",
+            "--checks",
+            CHECKS,
+            "--seed",
+            "1",
+            "-H",
+            f"x-token: {token}",
+            "-H",
+            "x-brand: openapitest",
+            "-H",
+            "x-venue: 1",
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "passed" in result.stdout
