@@ -84,14 +84,22 @@ def main() -> None:
         products_model = ObjectListResponse[Product]
         operations: dict[str, dict[str, Callable[[], Any]]] = {}
 
+        def stdlib_call(method: str, path: str, body: bytes | None = None) -> Any:
+            sent = {**headers, "content-type": "application/json"} if body else headers
+            try:
+                conn.request(method, split.path + path, body=body, headers=sent)
+                response = conn.getresponse()
+            except (http.client.RemoteDisconnected, ConnectionError):  # the server closed an idle keep-alive
+                conn.close()
+                conn.request(method, split.path + path, body=body, headers=sent)
+                response = conn.getresponse()
+            return json.loads(response.read())
+
         def stdlib_get(path: str) -> Any:
-            conn.request("GET", split.path + path, headers=headers)
-            return json.loads(conn.getresponse().read())
+            return stdlib_call("GET", path)
 
         def stdlib_post(path: str) -> Any:
-            data = json.dumps(receipt_body()).encode()
-            conn.request("POST", split.path + path, body=data, headers={**headers, "content-type": "application/json"})
-            return json.loads(conn.getresponse().read())
+            return stdlib_call("POST", path, json.dumps(receipt_body()).encode())
 
         operations["get_receipt_by_id"] = {
             "stdlib http.client + json": lambda: stdlib_get("/receipts/1"),
