@@ -44,6 +44,7 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "resources"
 
 def signature(build: object) -> str:
     text = str(inspect.signature(build))  # type: ignore[arg-type]
+    text = re.sub(r": '([^']*)'", r": \1", text)
     text = re.sub(r"^\(self(: Any)?, (/, )?", "(", text)
     text = re.sub(r"<MISSING>|MISSING", "UNSET", text)
     return re.sub(r" -> .*$", "", text)
@@ -73,16 +74,16 @@ def page(module: ModuleType) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def main() -> int:
-    OUT.mkdir(parents=True, exist_ok=True)
+def main(out: Path = OUT) -> int:
+    out.mkdir(parents=True, exist_ok=True)
     index = ["# Resources", "", "One page per resource, generated from the endpoint declarations.", ""]
     for module in MODULES:
         name = module.__name__.rsplit(".", 1)[1]
-        (OUT / f"{name}.md").write_text(page(module), encoding="utf-8")
+        (out / f"{name}.md").write_text(page(module), encoding="utf-8")
         index.append(f"- [{name}]({name}.md)")
-    (OUT / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+    (out / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
