@@ -74,7 +74,7 @@ def emit(items: Iterable[Any], fmt: str, columns: Sequence[str], title: str = ""
             count += 1
         return count
     if fmt == "csv":
-        return write_csv(rows, sys.stdout)
+        return write_csv(rows, sys.stdout, columns)
     table = Table(title=title or None, show_lines=False, header_style="bold cyan")
     for column in columns:
         table.add_column(column)
