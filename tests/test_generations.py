@@ -21,6 +21,8 @@ from integrify.clopos import (
 from integrify.clopos.emulator import Emulator
 from integrify.clopos.emulator.config import TEST_MODE_INTEGRATOR
 
+from .helpers import sync_client
+
 ORDER_PAYLOAD = {
     "service": {"sale_type_id": 2, "sale_type_name": "Delivery", "venue_id": 1, "venue_name": "Main"},
     "customer": {"id": 9, "name": "Rahid Akhundzada", "phone": "+994705401040"},
@@ -45,18 +47,7 @@ ORDER_PAYLOAD = {
 
 
 def client_for(emu: Emulator, generation: str, **options: Any) -> CloposSyncClient:
-    c = emu.credentials
-    options.setdefault("backoff", 0.01)
-    return CloposClientClass(
-        base_url=emu.base_url,
-        client_id=c.client_id,
-        client_secret=c.client_secret,
-        brand=c.brand,
-        venue_id=c.venue_id,
-        integrator_id=c.integrator_id,
-        api_version=generation,
-        **options,
-    )
+    return sync_client(emu, api_version=generation, **options)
 
 
 @pytest.mark.parametrize("generation", ["v1", "v2"])

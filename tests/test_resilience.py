@@ -7,53 +7,25 @@ import logging
 import random
 import threading
 import uuid
-from typing import Any
 
 import pytest
 
 from integrify.clopos import (
     APIConnectionError,
     APITimeoutError,
-    CloposAsyncClient,
     CloposClientClass,
     CloposConfigError,
-    CloposSyncClient,
     NotFoundError,
     RateLimitError,
 )
 from integrify.clopos.emulator import Emulator
 from integrify.clopos.schemas.common.response import ErrorResponse
 
+from .helpers import async_client, sync_client
+
 PAY = [{"id": 1, "name": "Cash", "amount": 12.5}]
 RECEIPTS = "/open-api/receipts"
 RECEIPT = "/open-api/receipts/{id}"
-
-
-def make(emu: Emulator, **options: Any) -> CloposSyncClient:
-    c = emu.credentials
-    options.setdefault("backoff", 0.01)
-    return CloposClientClass(
-        base_url=emu.base_url,
-        client_id=c.client_id,
-        client_secret=c.client_secret,
-        brand=c.brand,
-        venue_id=c.venue_id,
-        **options,
-    )
-
-
-def make_async(emu: Emulator, **options: Any) -> CloposAsyncClient:
-    c = emu.credentials
-    options.setdefault("backoff", 0.01)
-    return CloposClientClass(
-        base_url=emu.base_url,
-        sync=False,
-        client_id=c.client_id,
-        client_secret=c.client_secret,
-        brand=c.brand,
-        venue_id=c.venue_id,
-        **options,
-    )
 
 
 def receipts_with_cid(emu: Emulator, cid: str) -> int:
@@ -63,7 +35,7 @@ def receipts_with_cid(emu: Emulator, cid: str) -> int:
 
 @pytest.mark.parametrize("status", [502, 503, 504])
 def test_gateway_errors_are_retried_on_get(clopos_emulator: Emulator, status: int) -> None:
-    client = make(clopos_emulator)
+    client = sync_client(clopos_emulator)
     clopos_emulator.faults.add("status", route=RECEIPT, status=status, times=2)
     response = client.get_receipt_by_id(1)
     assert response.ok
@@ -71,7 +43,7 @@ def test_gateway_errors_are_retried_on_get(clopos_emulator: Emulator, status: in
 
 
 def test_500_is_not_retried_on_get(clopos_emulator: Emulator) -> None:
-    client = make(clopos_emulator)
+    client = sync_client(clopos_emulator)
     clopos_emulator.faults.add("status", route=RECEIPT, status=500)
     response = client.get_receipt_by_id(1)
     assert response.status_code == 500 and not response.ok
@@ -80,7 +52,7 @@ def test_500_is_not_retried_on_get(clopos_emulator: Emulator) -> None:
 
 
 def test_429_honours_retry_after_on_post(clopos_emulator: Emulator) -> None:
-    client = make(clopos_emulator)
+    client = sync_client(clopos_emulator)
     clopos_emulator.faults.add("status", route="/open-api/orders", method="POST", status=429, retry_after=0.2)
     import time
 
@@ -95,7 +67,7 @@ def test_429_honours_retry_after_on_post(clopos_emulator: Emulator) -> None:
 
 
 def test_retry_after_above_the_cap_raises_at_once(clopos_emulator: Emulator) -> None:
-    client = make(clopos_emulator, max_retry_wait=5)
+    client = sync_client(clopos_emulator, max_retry_wait=5)
     clopos_emulator.faults.add("status", route=RECEIPT, status=429, retry_after=120)
     with pytest.raises(RateLimitError) as caught:
         client.get_receipt_by_id(1)
@@ -104,7 +76,7 @@ def test_retry_after_above_the_cap_raises_at_once(clopos_emulator: Emulator) -> 
 
 
 def test_html_error_page_becomes_a_clear_error(clopos_emulator: Emulator) -> None:
-    client = make(clopos_emulator, max_retries=1)
+    client = sync_client(clopos_emulator, max_retries=1)
     clopos_emulator.faults.add("html", route=RECEIPT, times=5)
     response = client.get_receipt_by_id(1)
     assert response.status_code == 502
@@ -116,14 +88,14 @@ def test_html_error_page_becomes_a_clear_error(clopos_emulator: Emulator) -> Non
 
 @pytest.mark.parametrize("kind", ["truncate", "drop_before", "drop_after"])
 def test_broken_answers_are_retried_on_get(clopos_emulator: Emulator, kind: str) -> None:
-    client = make(clopos_emulator)
+    client = sync_client(clopos_emulator)
     clopos_emulator.faults.add(kind, route=RECEIPT, times=1)
     assert client.get_receipt_by_id(1).ok
     assert clopos_emulator.count("GET", RECEIPT) == 2
 
 
 def test_broken_answer_after_retries_raises_connection_error(clopos_emulator: Emulator) -> None:
-    client = make(clopos_emulator, max_retries=1)
+    client = sync_client(clopos_emulator, max_retries=1)
     clopos_emulator.faults.add("truncate", route=RECEIPT, times=5)
     with pytest.raises(APIConnectionError) as caught:
         client.get_receipt_by_id(1)
@@ -133,14 +105,14 @@ def test_broken_answer_after_retries_raises_connection_error(clopos_emulator: Em
 
 def test_latency_beyond_the_timeout(clopos_emulator: Emulator) -> None:
     clopos_emulator.faults.add("latency", route=RECEIPT, ms=600, times=1)
-    assert make(clopos_emulator, timeout=0.3).get_receipt_by_id(1).ok  # the retry is fast
+    assert sync_client(clopos_emulator, timeout=0.3).get_receipt_by_id(1).ok  # the retry is fast
     clopos_emulator.faults.add("latency", route=RECEIPT, ms=600, times=1)
     with pytest.raises(APITimeoutError):
-        make(clopos_emulator, timeout=0.3, max_retries=0).get_receipt_by_id(1)
+        sync_client(clopos_emulator, timeout=0.3, max_retries=0).get_receipt_by_id(1)
 
 
 def test_lost_answer_on_create_receipt_is_recovered(clopos_emulator: Emulator) -> None:
-    client = make(clopos_emulator)
+    client = sync_client(clopos_emulator)
     cid = str(uuid.uuid4())
     clopos_emulator.faults.add("drop_after", route=RECEIPTS, method="POST", times=1)
     response = client.create_receipt(cid=cid, payment_methods=PAY, user_id=1, total=12.5)
@@ -151,7 +123,7 @@ def test_lost_answer_on_create_receipt_is_recovered(clopos_emulator: Emulator) -
 
 
 def test_first_attempt_conflict_is_reported_not_recovered(clopos_emulator: Emulator) -> None:
-    client = make(clopos_emulator)
+    client = sync_client(clopos_emulator)
     cid = str(uuid.uuid4())
     assert client.create_receipt(cid=cid, payment_methods=PAY, user_id=1).ok
     again = client.create_receipt(cid=cid, payment_methods=PAY, user_id=1)
@@ -160,7 +132,7 @@ def test_first_attempt_conflict_is_reported_not_recovered(clopos_emulator: Emula
 
 
 def test_create_order_is_never_resent_after_an_ambiguous_failure(clopos_emulator: Emulator) -> None:
-    client = make(clopos_emulator)
+    client = sync_client(clopos_emulator)
     orders = clopos_emulator.state.brand("openapitest").table("orders")
     before = len(orders)
     clopos_emulator.faults.add("drop_after", route="/open-api/orders", method="POST", times=1)
@@ -178,7 +150,7 @@ def test_create_order_is_never_resent_after_an_ambiguous_failure(clopos_emulator
 
 
 def test_create_order_is_retried_when_surely_not_sent(clopos_emulator: Emulator) -> None:
-    client = make(clopos_emulator)
+    client = sync_client(clopos_emulator)
     clopos_emulator.faults.add("status", route="/open-api/orders", method="POST", status=429, retry_after=0)
     payload = {
         "service": {"sale_type_id": 2, "sale_type_name": "Delivery", "venue_id": 1, "venue_name": "Main"},
@@ -189,7 +161,7 @@ def test_create_order_is_retried_when_surely_not_sent(clopos_emulator: Emulator)
 
 @pytest.mark.parametrize("how", ["expire", "revoke"])
 def test_refused_token_is_renewed_and_the_call_replayed_once(clopos_emulator: Emulator, how: str) -> None:
-    client = make(clopos_emulator)
+    client = sync_client(clopos_emulator)
     assert client.get_venues().ok
     if how == "expire":
         clopos_emulator.expire_tokens()
@@ -200,7 +172,7 @@ def test_refused_token_is_renewed_and_the_call_replayed_once(clopos_emulator: Em
 
 
 def test_token_given_in_headers_is_used_as_given(clopos_emulator: Emulator) -> None:
-    client = make(clopos_emulator)
+    client = sync_client(clopos_emulator)
     response = client.get_venues(headers={"x-token": "oauth_mine"})
     assert response.status_code == 401
     assert clopos_emulator.count("POST", "/open-api/auth") == 0
@@ -208,7 +180,7 @@ def test_token_given_in_headers_is_used_as_given(clopos_emulator: Emulator) -> N
 
 def test_short_lived_token_is_renewed_ahead_of_expiry(clopos_emulator: Emulator) -> None:
     clopos_emulator.state.config.token_ttl = 1.0
-    client = make(clopos_emulator)
+    client = sync_client(clopos_emulator)
     import time
 
     assert client.get_venues().ok
@@ -219,7 +191,7 @@ def test_short_lived_token_is_renewed_ahead_of_expiry(clopos_emulator: Emulator)
 
 
 def test_fifty_threads_after_expiry_make_one_auth(clopos_emulator: Emulator) -> None:
-    client = make(clopos_emulator)
+    client = sync_client(clopos_emulator)
     assert client.get_venues().ok
     clopos_emulator.expire_tokens()
     clopos_emulator.clear_requests()
@@ -240,7 +212,7 @@ def test_fifty_threads_after_expiry_make_one_auth(clopos_emulator: Emulator) -> 
 
 
 async def test_fifty_tasks_after_expiry_make_one_auth(clopos_emulator: Emulator) -> None:
-    client = make_async(clopos_emulator)
+    client = async_client(clopos_emulator)
     assert (await client.get_venues()).ok
     clopos_emulator.expire_tokens()
     clopos_emulator.clear_requests()
@@ -251,7 +223,7 @@ async def test_fifty_tasks_after_expiry_make_one_auth(clopos_emulator: Emulator)
 
 
 async def test_fifty_tasks_on_a_cold_client_make_one_auth(clopos_emulator: Emulator) -> None:
-    client = make_async(clopos_emulator)
+    client = async_client(clopos_emulator)
     responses = await asyncio.gather(*(client.get_venues() for _ in range(50)))
     assert all(r.ok for r in responses)
     assert clopos_emulator.count("POST", "/open-api/auth") == 1
@@ -261,7 +233,7 @@ async def test_fifty_tasks_on_a_cold_client_make_one_auth(clopos_emulator: Emula
 def test_two_brands_never_share_tokens(clopos_emulator: Emulator) -> None:
     from integrify.clopos.emulator import DEMO2
 
-    first = make(clopos_emulator)
+    first = sync_client(clopos_emulator)
     second = CloposClientClass(
         base_url=clopos_emulator.base_url,
         client_id=DEMO2.client_id,
@@ -290,10 +262,10 @@ def test_missing_credentials_fail_before_sending(clopos_emulator: Emulator, monk
 
 def test_raise_errors_option_and_raise_for_status(clopos_emulator: Emulator) -> None:
     with pytest.raises(NotFoundError) as caught:
-        make(clopos_emulator, raise_errors=True).get_receipt_by_id(999_999)
+        sync_client(clopos_emulator, raise_errors=True).get_receipt_by_id(999_999)
     assert caught.value.status_code == 404 and caught.value.code == "not_found"
     assert caught.value.message == "Receipt not found"
-    response = make(clopos_emulator).get_receipt_by_id(999_999)
+    response = sync_client(clopos_emulator).get_receipt_by_id(999_999)
     with pytest.raises(NotFoundError):
         response.raise_for_status()
 
@@ -303,7 +275,7 @@ def test_lost_answers_under_random_faults_never_double_a_receipt(clopos_emulator
     for kind, probability in (("drop_after", 0.25), ("drop_before", 0.05), ("truncate", 0.1)):
         clopos_emulator.faults.add(kind, route=RECEIPTS, method="POST", times=None, probability=probability, seed=7)
     clopos_emulator.faults.add("status", route=RECEIPTS, method="POST", status=503, times=None, probability=0.1, seed=8)
-    client = make(clopos_emulator, max_retries=6, backoff=0.001)
+    client = sync_client(clopos_emulator, max_retries=6, backoff=0.001)
     rng = random.Random(1)
     cids = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(200)]
     succeeded = {}
@@ -327,7 +299,7 @@ def test_lost_answers_under_random_faults_never_double_a_receipt(clopos_emulator
 def test_secrets_never_leak(clopos_emulator: Emulator, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="integrify.clopos")
     secret = clopos_emulator.credentials.client_secret
-    client = make(clopos_emulator, max_retries=1)
+    client = sync_client(clopos_emulator, max_retries=1)
     texts = [repr(client), str(client.get_venues())]
     token = next(r.headers["x-token"] for r in clopos_emulator.requests if r.route == "/open-api/venues")
     auth = client.auth()

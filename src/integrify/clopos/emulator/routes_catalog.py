@@ -4,9 +4,11 @@ products, stop list, sale types, payment methods, price lists; and ``POST /custo
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import Response
 
 from .context import Ctx, api
@@ -63,14 +65,20 @@ def bool_param(ctx: Ctx, name: str, default: bool) -> bool:
     raise ApiError(400, "invalid_parameter", f"The '{name}' parameter must be true or false")
 
 
-@api
-def list_venues(ctx: Ctx) -> Response:
-    return page_of(ctx, list(ctx.brand.table("venues").values()), max_limit=100, default_limit=50)
+def plain_list(table: str, default_limit: int) -> Callable[[Request], Awaitable[Response]]:
+    """A list route without filters: ``page`` and ``limit`` (1–100) over one table."""
+
+    @api
+    def handler(ctx: Ctx) -> Response:
+        return page_of(ctx, list(ctx.brand.table(table).values()), max_limit=100, default_limit=default_limit)
+
+    return handler
 
 
-@api
-def list_users(ctx: Ctx) -> Response:
-    return page_of(ctx, list(ctx.brand.table("users").values()), max_limit=100, default_limit=50)
+list_venues = plain_list("venues", 50)
+list_users = plain_list("users", 50)
+list_sale_types = plain_list("sale_types", 20)
+list_payment_methods = plain_list("payment_methods", 20)
 
 
 @api
@@ -374,16 +382,6 @@ def stop_list(ctx: Ctx) -> Response:
             low, high = numbers[0], numbers[-1] if len(numbers) > 1 else float("inf")
             entries = [e for e in entries if low <= float(e[field]) <= high]
     return ok(entries)
-
-
-@api
-def list_sale_types(ctx: Ctx) -> Response:
-    return page_of(ctx, list(ctx.brand.table("sale_types").values()), max_limit=100, default_limit=20)
-
-
-@api
-def list_payment_methods(ctx: Ctx) -> Response:
-    return page_of(ctx, list(ctx.brand.table("payment_methods").values()), max_limit=100, default_limit=20)
 
 
 @api
