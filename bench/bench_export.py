@@ -77,8 +77,9 @@ def main() -> None:
                 peaks[(mode, size)] = peak
                 times[f"{mode}-{size}"] = elapsed
                 label = f"async, prefetch {args.prefetch}" if mode == "async" else "sync"
-                rows.append((f"{size:,}", label, count, f"{elapsed:.1f} s", f"{count / elapsed:,.0f}",
-                             f"{peak:.0f} MiB"))
+                rows.append(
+                    (f"{size:,}", label, count, f"{elapsed:.1f} s", f"{count / elapsed:,.0f}", f"{peak:.0f} MiB")
+                )
     speedup = times[f"sync-{args.receipts}"] / times[f"async-{args.receipts}"]
     growth = {mode: peaks[(mode, args.receipts)] / peaks[(mode, args.small)] for mode in ("sync", "async")}
     body = table(["receipts", "client", "items", "wall time", "receipts/s", "peak RSS of the client process"], rows)
