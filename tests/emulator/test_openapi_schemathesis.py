@@ -14,11 +14,8 @@ from integrify.clopos.emulator import DEMO, run_emulator
 
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
 #: The console script beside this interpreter (a virtualenv's bin/ is not always on PATH), else on PATH.
-SCHEMATHESIS = (
-    str(Path(sys.executable).with_name("schemathesis"))
-    if Path(sys.executable).with_name("schemathesis").exists()
-    else shutil.which("schemathesis")
-)
+_BESIDE = Path(sys.executable).with_name("schemathesis")
+SCHEMATHESIS = str(_BESIDE) if _BESIDE.exists() else shutil.which("schemathesis")
 
 
 @pytest.mark.skipif(SCHEMATHESIS is None, reason="schemathesis is not installed (it is in the dev extra)")
@@ -34,7 +31,7 @@ def test_schemathesis_finds_no_server_error_and_no_nonconformance() -> None:
             },
         ).json()["token"]
         command = [
-            "schemathesis",
+            str(SCHEMATHESIS),
             "run",
             emu.root_url + "/openapi.json",
             "--max-examples",
