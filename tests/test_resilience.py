@@ -7,6 +7,7 @@ import logging
 import random
 import threading
 import uuid
+from typing import Any
 
 import pytest
 
@@ -316,3 +317,64 @@ def test_secrets_never_leak(clopos_emulator: Emulator, caplog: pytest.LogCapture
         assert secret not in text
         assert token not in text
         assert auth.unwrap().token not in text
+
+
+# (method class, call, route, method) for the retry table of docs/resilience.md
+CLASSES: list[tuple[str, Any, str, str]] = [
+    ("GET", lambda c: c.get_receipt_by_id(1), RECEIPT, "GET"),
+    ("PUT", lambda c: c.update_order(1, "IGNORE"), "/open-api/orders/{id}", "PUT"),
+    ("PATCH", lambda c: c.update_closed_receipt(1, fiscal_id="F"), RECEIPT, "PATCH"),
+    ("DELETE", lambda c: c.delete_receipt(3), RECEIPT, "DELETE"),
+    (
+        "create_receipt",
+        lambda c: c.create_receipt(cid=str(uuid.uuid4()), payment_methods=PAY, user_id=1),
+        RECEIPTS,
+        "POST",
+    ),
+    (
+        "create_order",
+        lambda c: c.create_order(
+            customer_id=9,
+            payload={
+                "service": {"sale_type_id": 2, "sale_type_name": "Delivery", "venue_id": 1, "venue_name": "Main"},
+                "products": [{"product_id": 1, "count": 1}],
+            },
+        ),
+        "/open-api/orders",
+        "POST",
+    ),
+]
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+@pytest.mark.parametrize(("name", "call", "route", "method"), CLASSES, ids=[c[0] for c in CLASSES])
+def test_retry_table_for_gateway_errors(
+    clopos_emulator: Emulator, name: str, call: Any, route: str, method: str, status: int
+) -> None:
+    client = sync_client(clopos_emulator)
+    clopos_emulator.faults.add("status", route=route, method=method, status=status, times=1)
+    response = call(client)
+    if name == "create_order":  # no key: the error answer is returned, never resent
+        assert response.status_code == status and clopos_emulator.count(method, route) == 1
+    else:
+        assert response.ok and clopos_emulator.count(method, route) == 2
+
+
+def test_logging_switched_on_by_environment(
+    clopos_emulator: Emulator, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logger = logging.getLogger("integrify.clopos")
+    saved = (list(logger.handlers), logger.level)
+    monkeypatch.setenv("CLOPOS_LOG", "debug")
+    try:
+        logger.handlers.clear()
+        client = sync_client(clopos_emulator)
+        clopos_emulator.faults.add("status", route=RECEIPT, status=503, times=1)
+        assert client.get_receipt_by_id(1).ok
+        err = capfd.readouterr().err
+        assert "GET /receipts/1 -> 503 attempt=1" in err
+        assert "status 503 on attempt 1" in err and "retrying in" in err
+        assert clopos_emulator.credentials.client_secret not in err
+    finally:
+        logger.handlers[:] = saved[0]
+        logger.setLevel(saved[1])
