@@ -211,3 +211,17 @@ async def test_v2_async(clopos_emulator: Emulator, clopos_async_client: CloposAs
     operations = await v2.get_receipt_stock_operations(receipts[0].id)
     assert operations.ok
     await v2.aclose()
+
+
+def test_v2_failed_requests_tier(clopos_emulator: Emulator) -> None:
+    limits = clopos_emulator.state.config.rate_limits
+    limits.failed_per_ip = 3
+    try:
+        client = client_for(clopos_emulator, "v2", max_retries=0, max_retry_wait=0.1)
+        for _ in range(3):
+            assert client.get_receipt_by_id(10**8).status_code == 404
+        with pytest.raises(RateLimitError):
+            client.get_receipt_by_id(1)  # even a good request, from this IP, for the rest of the window
+        assert clopos_emulator.requests[-1].status == 429
+    finally:
+        limits.failed_per_ip = 600

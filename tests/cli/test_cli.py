@@ -245,3 +245,12 @@ def test_watch_prints_changes_and_survives_faults(env: dict[str, str], clopos_em
     changes = [json.loads(line) for line in out.splitlines()]
     assert len([c for c in changes if c["from"] is None]) == 6
     assert {"id": 5, "from": "PENDING", "to": "RECEIVED"}.items() <= next(c for c in changes if c["from"]).items()
+
+
+def test_generation_2_from_the_command_line(env: dict[str, str], clopos_emulator: Emulator) -> None:
+    code, out, err = run(env, "--api", "v2", "receipts", "list", "--limit", "3", "--json")
+    assert code == 0, err
+    assert len(json.loads(out)) == 3
+    assert {r.path for r in clopos_emulator.requests} >= {"/open-api/v2/auth", "/open-api/v2/receipts"}
+    code, _, err = run(env, "--api", "v2", "receipts", "delete", "5", "--yes")
+    assert code == 2 and "generation 1" in err

@@ -135,6 +135,15 @@ def parse_fault_spec(spec: str) -> dict[str, Any]:
     return options
 
 
+def _tier_two(record: RecordedRequest) -> bool:
+    return record.path.startswith("/open-api/v2/") and not record.route.endswith("/auth")
+
+
+def _failure_key(scope: Scope) -> str:
+    client = scope.get("client") or ("?", 0)
+    return f"failed:{client[0]}"
+
+
 def drop_connection(send: Send) -> None:
     """Close the client's connection without an answer.
 
@@ -196,12 +205,16 @@ class Recorder:
             await self._handle(scope, send, record, body, headers)
         finally:
             self.in_flight -= 1
+            if record.status >= 400 and _tier_two(record):
+                self.emulator.rate_windows.add(_failure_key(scope), config.rate_limits.window_seconds)
 
     async def _handle(
         self, scope: Scope, send: Send, record: RecordedRequest, body: bytes, headers: dict[str, str]
     ) -> None:
         config = self.emulator.config
         path, method, route = record.path, record.method, record.route
+        if await self._failed_too_often(scope, send, record):
+            return
         faults = self.emulator.faults.pick(method, route, path)
         delay = config.latency_ms + sum(f.ms for f in faults if f.kind == "latency")
         if delay:
@@ -249,6 +262,28 @@ class Recorder:
             return
         await send(start)
         await send({"type": "http.response.body", "body": content, "more_body": False})
+
+    async def _failed_too_often(self, scope: Scope, send: Send, record: RecordedRequest) -> bool:
+        """Generation 2's second tier: failed (≥ 400) requests per client IP, checked before the token."""
+        limit = self.emulator.config.rate_limits.failed_per_ip
+        if limit is None or not _tier_two(record):
+            return False
+        window = self.emulator.config.rate_limits.window_seconds
+        key = _failure_key(scope)
+        windows = self.emulator.rate_windows
+        if windows.count(key, window) < limit:
+            return False
+        record.status = 429
+        headers = {
+            "Retry-After": str(windows.reset_in(key, window)),
+            "RateLimit-Limit": str(limit),
+            "RateLimit-Remaining": "0",
+            "RateLimit-Reset": str(windows.reset_in(key, window)),
+        }
+        await self._answer(
+            send, 429, error_body(ApiError(429, "rate_limited", "Too many requests. Retry later."), "v2"), headers
+        )
+        return True
 
     async def _answer(
         self, send: Send, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
