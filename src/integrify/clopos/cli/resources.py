@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import typer
@@ -24,7 +24,6 @@ class Resource:
     filters: tuple[str, ...] = ()
     paged: bool = True
     help: str = ""
-    defaults: dict[str, Any] = field(default_factory=dict)
 
 
 RESOURCES = (

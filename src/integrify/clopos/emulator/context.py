@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from .query import parse_query
 from .responses import ApiError, error_response
@@ -172,7 +172,3 @@ def state_limits(request: Request, state: State, generation: str, info: TokenInf
         raise error
     windows.add(key, window)
     return headers
-
-
-def json_error(error: ApiError, path: str) -> JSONResponse:
-    return error_response(error, generation_of(path))

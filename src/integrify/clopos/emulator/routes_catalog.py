@@ -18,13 +18,6 @@ from .query import as_list, with_values
 from .responses import ApiError, ok
 from .state import clone
 
-MODEL_NAMES = {
-    "users": "App\\Models\\Auth\\User",
-    "customers": "App\\Models\\Client\\Marketing\\Customer",
-    "categories": "App\\Models\\Client\\Category",
-    "stations": "App\\Models\\Client\\Station",
-    "products": "App\\Models\\Client\\Product",
-}
 LABELS = {
     "users": "User",
     "customers": "Customer",
