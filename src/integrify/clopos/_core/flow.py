@@ -28,7 +28,9 @@ from ..errors import (
     ResponseDecodeError,
     UnsupportedOperationError,
 )
-from ..schemas.common.response import ErrorResponse
+from ..schemas.auth.response import AuthResponse
+from ..schemas.common.response import ErrorResponse, ObjectListResponse
+from ..schemas.receipts.object import Receipt
 from .call import APIResponse, Call, DryRequest, RateLimit, Retry, rate_limit_from, retry_after_from
 from .config import Config, Settings
 from .tokens import Credentials, Token
@@ -223,8 +225,6 @@ class Flows:
         cached = self.shared.tokens.get(credentials.key)
         if cached is not None and cached.fresh() and cached.value != stale:
             return cached.value  # another caller renewed it while we waited for the lock
-        from ..schemas.auth.response import AuthResponse
-
         auth = Call("POST", "/auth", AuthResponse, json=credentials.auth_body(), needs_token=False)
         url = credentials.base_url + ("/v2/auth" if credentials.api_version == "v2" else "/auth")
         response = yield from self.attempts(
@@ -358,9 +358,6 @@ class Flows:
 
     def _recover_receipt(self, call: Call[T], url: str, headers: dict[str, str]) -> Flow[APIResponse[T] | None]:
         """After a lost create_receipt answer, a 409 on its cid means it was stored: fetch it."""
-        from ..schemas.common.response import ObjectListResponse
-        from ..schemas.receipts.object import Receipt
-
         lookup = Call(
             "GET",
             "/receipts",
