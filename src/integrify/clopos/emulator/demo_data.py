@@ -19,7 +19,14 @@ HISTORY_DAYS = 120
 
 
 def fmt(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+    """``YYYY-MM-DD HH:MM:SS`` (isoformat is several times faster than strftime)."""
+    return moment.isoformat(sep=" ", timespec="seconds")[:19]
+
+
+def uuid_text(number: int) -> str:
+    """A 128-bit number as UUID text, without building a ``uuid.UUID``."""
+    h = f"{number:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def iso(moment: datetime) -> str:
@@ -580,7 +587,7 @@ class HistoricReceipts:
         return min(self.count, max(0, int(position)))
 
     def cid(self, index: int) -> str:
-        return str(uuid.UUID(int=(self.seed & 0xFFFFFFFF) << 96 | 0xA11CE << 64 | index))
+        return uuid_text((self.seed & 0xFFFFFFFF) << 96 | 0xA11CE << 64 | index)
 
     def index_of_cid(self, cid: str) -> int | None:
         try:
@@ -593,19 +600,20 @@ class HistoricReceipts:
     def build(self, index: int) -> Record:
         rng = random.Random(self.seed * 1_000_003 + index)
         created = self.created_at(index).replace(microsecond=0)
-        closed = created + timedelta(minutes=rng.randint(5, 90))
+        draw = rng.random
+        closed = created + timedelta(minutes=5 + int(draw() * 86))
         lines = []
         subtotal = 0.0
-        for line in range(rng.randint(1, 3)):
-            product = self.catalog[rng.choice(SELLABLE)]
-            count = rng.randint(1, 3)
+        for line in range(1 + int(draw() * 3)):
+            product = self.catalog[SELLABLE[int(draw() * len(SELLABLE))]]
+            count = 1 + int(draw() * 3)
             price = float(product["price"])
             total = round(price * count, 2)
             subtotal += total
             lines.append(
                 {
                     "id": (index + 1) * 10 + line,
-                    "cid": str(uuid.UUID(int=rng.getrandbits(128))),
+                    "cid": uuid_text(rng.getrandbits(128)),
                     "product_id": product["id"],
                     "receipt_id": index + 1,
                     "product_hash": str(product["id"]),
@@ -637,7 +645,7 @@ class HistoricReceipts:
                 }
             )
         total = round(subtotal, 2)
-        card = round(total * rng.choice((0, 0, 0.5, 1)), 2)
+        card = round(total * (0, 0, 0.5, 1)[int(draw() * 4)], 2)
         payments = [{"id": 1, "name": "Cash", "amount": round(total - card, 2)}] if card < total else []
         if card:
             payments.append({"id": 2, "name": "Card", "amount": card})
@@ -657,10 +665,10 @@ class HistoricReceipts:
             "service_notification_id": None,
             "table_id": None,
             "hall_id": None,
-            "customer_id": rng.choice((None, None, None, rng.randint(1, 12))),
-            "sale_type_id": rng.choice((1, 1, 2, 3)),
+            "customer_id": (None, None, None, 1 + int(draw() * 12))[int(draw() * 4)],
+            "sale_type_id": (1, 1, 2, 3)[int(draw() * 4)],
             "is_returns": False,
-            "guests": rng.randint(1, 4),
+            "guests": 1 + int(draw() * 4),
             "status": 2,
             "lock": False,
             "inventory_status": 1,
@@ -700,7 +708,7 @@ class HistoricReceipts:
             "updated_at": fmt(closed),
             "terminal_updated_at": fmt(closed),
             "closed_at": fmt(closed),
-            "shift_date": created.strftime("%Y-%m-%d"),
+            "shift_date": fmt(created)[:10],
             "deleted_at": None,
             "gift_count": 0,
             "total_discount": 0,
