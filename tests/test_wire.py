@@ -13,6 +13,7 @@ from integrify.clopos import CloposClientClass, CloposSyncClient
 from integrify.clopos.emulator import Emulator
 
 PAYMENT = [{"id": 1, "name": "Cash", "amount": 12.5}]
+SERVICE = {"sale_type_id": 2, "sale_type_name": "Delivery", "venue_id": 1, "venue_name": "Main"}
 
 # (id, call, method, path, decoded query, JSON body or None)
 CASES: list[tuple[str, Callable[[Any], Any], str, str, str, Any]] = [
@@ -165,6 +166,70 @@ CASES: list[tuple[str, Callable[[Any], Any], str, str, str, Any]] = [
         {"order_status": "READY", "fiscal_id": "F-1"},
     ),
     ("delete-receipt", lambda c: c.delete_receipt(2), "DELETE", "/open-api/receipts/2", "", None),
+    (
+        "update-receipt",
+        lambda c: c.update_receipt(
+            3,
+            "cid-3",
+            description="Updated",
+            discount_type=2,
+            discount_value=1.5,
+            customer_id=9,
+            meta_customer={"name": "Rahid"},
+            closed_at="",
+        ),
+        "PUT",
+        "/open-api/receipts/3",
+        "",
+        {
+            "id": 3,
+            "cid": "cid-3",
+            "description": "Updated",
+            "discount_type": 2,
+            "discount_value": 1.5,
+            "customer_id": 9,
+            "closed_at": "",
+            "meta": {"customer": {"name": "Rahid"}},
+        },
+    ),
+    (
+        "close-receipt",
+        lambda c: c.close_receipt(4, "cid-4", PAYMENT, "2026-01-01 12:00:00"),
+        "PUT",
+        "/open-api/receipts/4",
+        "",
+        {"id": 4, "cid": "cid-4", "payment_methods": PAYMENT, "closed_at": "2026-01-01 12:00:00"},
+    ),
+    (
+        "create-order",
+        lambda c: c.create_order(
+            9, {"service": SERVICE, "products": [{"product_id": 1, "count": 2}]}, {"comment": "x"}
+        ),
+        "POST",
+        "/open-api/orders",
+        "",
+        {
+            "customer_id": 9,
+            "payload": {"service": SERVICE, "products": [{"product_id": 1, "count": 2}]},
+            "meta": {"comment": "x"},
+        },
+    ),
+    (
+        "create-customer",
+        lambda c: c.create_customer("Aynur", phone="+994501112233", gender=2, date_of_birth="1990-02-03"),
+        "POST",
+        "/open-api/customers",
+        "",
+        {"name": "Aynur", "phone": "+994501112233", "gender": 2, "date_of_birth": "1990-02-03"},
+    ),
+    (
+        "customer-groups-page",
+        lambda c: c.get_customer_groups(page=1, limit=100),
+        "GET",
+        "/open-api/customer-groups",
+        "page=1&limit=100",
+        None,
+    ),
 ]
 
 
