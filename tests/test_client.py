@@ -179,3 +179,45 @@ def test_customers_and_conflicts(clopos_client: CloposSyncClient) -> None:
     assert again.status_code == 409
     found = clopos_client.get_customers(filters={"phones": "+994500000001"}).unwrap()
     assert [c.name for c in found.data] == ["Test Person"]
+
+
+def test_user_supplied_http_clients_are_used_and_left_open(clopos_emulator: Emulator) -> None:
+    import httpx
+
+    seen: list[str] = []
+    http = httpx.Client(event_hooks={"request": [lambda request: seen.append(request.url.path)]})
+    c = clopos_emulator.credentials
+    with CloposClientClass(
+        base_url=clopos_emulator.base_url,
+        client_id=c.client_id,
+        client_secret=c.client_secret,
+        brand=c.brand,
+        venue_id=c.venue_id,
+        http_client=http,
+    ) as client:
+        assert client.get_venues().ok
+    assert seen == ["/open-api/auth", "/open-api/venues"]
+    assert not http.is_closed  # ours to close, not the library's
+    http.close()
+    with pytest.raises(TypeError, match="httpx.AsyncClient"):
+        CloposClientClass(sync=False, http_client=httpx.Client())
+
+
+async def test_user_supplied_async_client(clopos_emulator: Emulator) -> None:
+    import httpx
+
+    c = clopos_emulator.credentials
+    async with httpx.AsyncClient() as http:
+        client = CloposClientClass(
+            base_url=clopos_emulator.base_url,
+            sync=False,
+            client_id=c.client_id,
+            client_secret=c.client_secret,
+            brand=c.brand,
+            venue_id=c.venue_id,
+            http_client=http,
+        )
+        responses = [await client.get_receipt_by_id(i) for i in (1, 2, 3)]
+        assert all(r.ok for r in responses)
+        await client.aclose()
+        assert not http.is_closed
