@@ -199,7 +199,7 @@ def test_user_supplied_http_clients_are_used_and_left_open(clopos_emulator: Emul
     assert seen == ["/open-api/auth", "/open-api/venues"]
     assert not http.is_closed  # ours to close, not the library's
     http.close()
-    with pytest.raises(TypeError, match="httpx.AsyncClient"):
+    with pytest.raises(TypeError, match=r"httpx\.AsyncClient"):
         CloposClientClass(sync=False, http_client=httpx.Client())
 
 
