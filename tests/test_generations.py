@@ -21,7 +21,7 @@ from integrify.clopos import (
 from integrify.clopos.emulator import Emulator
 from integrify.clopos.emulator.config import TEST_MODE_INTEGRATOR
 
-from .helpers import sync_client
+from .helpers import async_client, sync_client
 
 ORDER_PAYLOAD = {
     "service": {"sale_type_id": 2, "sale_type_name": "Delivery", "venue_id": 1, "venue_name": "Main"},
@@ -225,3 +225,55 @@ def test_v2_failed_requests_tier(clopos_emulator: Emulator) -> None:
         assert clopos_emulator.requests[-1].status == 429
     finally:
         limits.failed_per_ip = 600
+
+
+PAY = [{"id": 1, "name": "Cash", "amount": 5}]
+V2_CALLS: list[tuple[str, Any, int]] = [
+    ("get_venues", lambda c: c.get_venues(), 200),
+    ("get_users", lambda c: c.get_users(), 200),
+    ("get_user_by_id", lambda c: c.get_user_by_id(1), 200),
+    ("get_customers", lambda c: c.get_customers(limit=500, with_=["group"]), 200),
+    ("get_customer_by_id", lambda c: c.get_customer_by_id(9), 200),
+    ("create_customer", lambda c: c.create_customer("V2 Müştəri", code="V2-1"), 200),
+    ("get_customer_groups", lambda c: c.get_customer_groups(limit=150), 200),
+    ("get_categories", lambda c: c.get_categories(), 200),
+    ("get_category_by_id", lambda c: c.get_category_by_id(1), 200),
+    ("get_stations", lambda c: c.get_stations(), 200),
+    ("get_station_by_id", lambda c: c.get_station_by_id(1), 200),
+    ("get_products", lambda c: c.get_products(selects=["price"], filters={"type": "DISH"}, with_=["taxes"]), 200),
+    ("get_product_by_id", lambda c: c.get_product_by_id(12, with_=["modifications"]), 200),
+    ("get_stop_list", lambda c: c.get_stop_list(product_ids=[3, 5]), 200),
+    ("get_sale_types", lambda c: c.get_sale_types(), 200),
+    ("get_payment_methods", lambda c: c.get_payment_methods(), 200),
+    ("get_orders", lambda c: c.get_orders(status="PENDING", with_=["customer"], sort_by="id", sort_order=1), 200),
+    ("get_order_by_id", lambda c: c.get_order_by_id(1, with_="receipt:id,status"), 200),
+    ("create_order", lambda c: c.create_order(9, ORDER_PAYLOAD, {"comment": "v2"}), 201),
+    ("update_order", lambda c: c.update_order(2, "IGNORE"), 200),
+    ("get_receipts", lambda c: c.get_receipts(limit=5, with_=["receipt_products"], filters={"status": 2}), 200),
+    ("get_receipt_by_id", lambda c: c.get_receipt_by_id(1, with_=["receipt_products"]), 200),
+    ("update_closed_receipt", lambda c: c.update_closed_receipt(1, order_status="COMPLETED", lock=True), 200),
+    ("close_receipt", lambda c: c.close_receipt(2, "unused", PAY), 200),
+    ("close_receipt_early", lambda c: c.close_receipt(2, "unused", PAY, "2000-01-01 00:00:00"), 400),
+    ("get_receipt_stock_operations", lambda c: c.get_receipt_stock_operations(1), 200),
+    ("stock_operations_404", lambda c: c.get_receipt_stock_operations(10**8), 404),
+    ("get_price_lists", lambda c: c.get_price_lists(selects="id,name"), 200),
+    ("get_prices", lambda c: c.get_prices(filters={"list_id": 1}), 200),
+    ("receipt_404", lambda c: c.get_receipt_by_id(10**8), 404),
+]
+
+
+@pytest.mark.parametrize(("call", "status"), [v[1:] for v in V2_CALLS], ids=[v[0] for v in V2_CALLS])
+def test_every_v2_operation_sync(clopos_emulator: Emulator, call: Any, status: int) -> None:
+    response = call(client_for(clopos_emulator, "v2"))
+    assert response.status_code == status, response.body
+    assert all(r.path.startswith("/open-api/v2/") for r in clopos_emulator.requests)
+
+
+@pytest.mark.parametrize(("call", "status"), [v[1:] for v in V2_CALLS], ids=[v[0] for v in V2_CALLS])
+async def test_every_v2_operation_async(clopos_emulator: Emulator, call: Any, status: int) -> None:
+    client = async_client(clopos_emulator, api_version="v2")
+    response = await call(client)
+    assert response.status_code == status, response.body
+    if status >= 400:
+        assert isinstance(response.body.text, str) and response.body.text  # E2: the sentence
+    await client.aclose()
