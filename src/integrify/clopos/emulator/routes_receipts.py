@@ -12,7 +12,7 @@ from .context import Ctx, api
 from .demo_data import Record, fmt
 from .listing import matches, page_window
 from .query import as_list, filter_pairs, with_values
-from .responses import ApiError, ok
+from .responses import ApiError, FastJSONResponse, ok
 from .routes_orders import date_range
 from .state import clone
 
@@ -331,6 +331,4 @@ def stock_operations(ctx: Ctx) -> Response:
 
 def ok_data_only(data: Any) -> Response:
     """``{"data": [...]}`` without the envelope, as the stock-operations page shows."""
-    from starlette.responses import JSONResponse
-
-    return JSONResponse({"data": data})
+    return FastJSONResponse({"data": data})
