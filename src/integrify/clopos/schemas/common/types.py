@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, TypeVar, Union
 
-from pydantic import MISSING, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
@@ -48,8 +48,9 @@ def parse_timestamp(value: Any) -> datetime:
     raise ValueError(f"not a timestamp: {value!r}")
 
 
-#: A timestamp in any of the API's formats, parsed to an aware ``datetime``.
-IsoDateTime = Annotated[datetime, BeforeValidator(parse_timestamp)]
+#: A timestamp in any of the API's formats, parsed natively by pydantic (in Rust): ISO 8601,
+#: ``YYYY-MM-DD HH:MM:SS`` (naive, as the API sends it) and Unix seconds or milliseconds, as numbers or digit strings.
+IsoDateTime = datetime
 
 #: A timestamp parsed to ``datetime`` when it is one; any other text the server sends is kept as is.
 LenientDateTime = Annotated[Union[IsoDateTime, str], Field(union_mode="left_to_right")]
