@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, Literal, TypedDict, overload
+from zoneinfo import ZoneInfo
 
 import httpx
 from typing_extensions import Unpack
@@ -22,6 +23,7 @@ from .endpoints.stations import StationEndpoints
 from .endpoints.users import UserEndpoints
 from .endpoints.venues import VenueEndpoints
 from .env import BASE_URL, api_version_from
+from .venue_time import zone_name, zone_of
 
 
 class ClientOptions(TypedDict, total=False):
@@ -45,6 +47,8 @@ class ClientOptions(TypedDict, total=False):
     raise_errors: bool
     #: Pages fetched at once by async ``.iter()`` / ``.pages()``.
     prefetch: int
+    #: The venue's IANA time zone (default ``CLOPOS_TIMEZONE``, else ``Asia/Baku``); see docs/client.md.
+    timezone: str | None
     #: Your own ``httpx.Client`` (sync) or ``httpx.AsyncClient`` (async); you close it.
     http_client: httpx.Client | httpx.AsyncClient | None
 
@@ -150,9 +154,15 @@ class CloposClientClass(
             backoff=options.get("backoff", 0.5),
             raise_errors=options.get("raise_errors", False),
             prefetch=options.get("prefetch", 4),
+            timezone=zone_name(options.get("timezone")),
         )
         self._setup(config)
         return self
+
+    @property
+    def venue_zone(self) -> ZoneInfo:
+        """The venue's time zone, from the ``timezone`` setting, ``CLOPOS_TIMEZONE`` or ``Asia/Baku``."""
+        return zone_of(self)
 
 
 class CloposSyncClient(CloposClientClass, SyncMode):

@@ -17,6 +17,10 @@ ENV_VENUE_ID = "CLOPOS_VENUE_ID"
 ENV_INTEGRATOR_ID = "CLOPOS_INTEGRATOR_ID"
 ENV_API_VERSION = "CLOPOS_API_VERSION"
 ENV_LOG = "CLOPOS_LOG"
+ENV_TIMEZONE = "CLOPOS_TIMEZONE"
+
+#: The venue's IANA time zone, in which Clopos writes ``YYYY-MM-DD HH:MM:SS`` times and reads date filters.
+DEFAULT_TIMEZONE = "Asia/Baku"
 
 
 def env(name: str) -> str | None:

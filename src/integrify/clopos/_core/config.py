@@ -19,6 +19,7 @@ from ..env import (
     api_version_from,
     env,
 )
+from ..venue_time import venue_zone
 
 #: Connect fast, wait for slow answers: Clopos's own gateway gives up on its upstream after 8 s.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -44,6 +45,8 @@ class Config:
     raise_errors: bool = False
     #: Pages in flight at once in async iteration.
     prefetch: int = 4
+    #: The venue's IANA time zone (``None``: ``CLOPOS_TIMEZONE``, else ``Asia/Baku``); see venue_time.py.
+    timezone: str | None = None
 
     def resolve(self) -> Settings:
         """Read the environment now for what was not given."""
@@ -55,6 +58,7 @@ class Config:
             venue_id=self.venue_id or env(ENV_VENUE_ID),
             integrator_id=self.integrator_id or env(ENV_INTEGRATOR_ID),
             api_version=self.api_version or api_version_from(env(ENV_API_VERSION)),
+            timezone=venue_zone(self.timezone).key,
         )
 
 
@@ -69,6 +73,8 @@ class Settings:
     venue_id: str | None
     integrator_id: str | None
     api_version: ApiVersion
+    #: The venue's IANA time zone name, checked.
+    timezone: str
 
 
 def as_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:

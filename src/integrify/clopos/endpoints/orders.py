@@ -9,6 +9,7 @@ from typing import Any
 from ..schemas.common.response import ObjectListResponse, ObjectResponse
 from ..schemas.enums import ORDER_LIFECYCLE, OrderStatus
 from ..schemas.orders.object import Order
+from ..venue_time import local_date, needs_zone, zone_of
 from ._shared import (
     UNSET,
     Call,
@@ -111,9 +112,12 @@ class OrderEndpoints:
         """Orders (``GET /orders``); limit 1–100; ``status`` PENDING, RECEIVED, IGNORE or DELIVERED.
 
         The keyword-only arguments are seed 004's (``with[]``, ``date[0]``/``date[1]``, ``sort[0]``/``sort[1]``,
-        ``filters[N]``); they are sent on both generations.
+        ``filters[N]``); they are sent on both generations. Dates are venue-local ``YYYY-MM-DD`` (a datetime is
+        sent as its venue-local date).
         """
         check_choice("status", status, sorted(ORDER_LIFECYCLE))
+        zone = zone_of(self) if needs_zone(date_from, date_to) else None
+        date_from, date_to = local_date(date_from, zone), local_date(date_to, zone)
         check_choice("sort_order", sort_order, (1, -1))
         query = (
             paged(page, limit, 100)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..schemas.common.response import BaseResponse, ObjectListResponse, ObjectResponse
 from ..schemas.enums import RECEIPT_ORDER_STATUSES, DiscountType, OrderStatus
 from ..schemas.receipts.object import Receipt, StockOperation
+from ..venue_time import local_date, local_text, needs_zone, now_text, zone_of
 from ._shared import (
     UNSET,
     Call,
@@ -33,10 +35,13 @@ Money = UnsetField[Decimal | float | int]
 CLOSED_AT = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 
 
-def closed_at_text(value: Any, field: str = "closed_at") -> Any:
-    """``closed_at`` as ``YYYY-MM-DD HH:MM:SS`` (a datetime is formatted; ``""`` keeps a receipt open)."""
+def closed_at_text(value: Any, zone: ZoneInfo | None = None, field: str = "closed_at") -> Any:
+    """``closed_at`` as venue-local ``YYYY-MM-DD HH:MM:SS`` (``""`` keeps a receipt open).
+
+    An aware datetime is converted to ``zone``; a naive one is taken as venue-local.
+    """
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return local_text(value, zone)
     if value is UNSET or value is None or value == "":
         return value
     if not isinstance(value, str) or not CLOSED_AT.match(value):
@@ -65,12 +70,15 @@ class ReceiptEndpoints:
         filters: UnsetField[Any] = UNSET,
         headers: Headers = UNSET,
     ) -> Call[ObjectListResponse[Receipt]]:
-        """Receipts (``GET /receipts``); limit 1–200; dates inclusive ``YYYY-MM-DD`` on ``created_at``.
+        """Receipts (``GET /receipts``); limit 1–200; venue-local dates, inclusive, on ``created_at``.
 
-        Sent as ``sort[0]``/``sort[1]`` and ``date[0]``/``date[1]``. ``with_`` and ``filters`` (e.g.
-        ``{'status': 2}``) are generation 2's and are sent on both.
+        Sent as ``sort[0]``/``sort[1]`` and ``date[0]``/``date[1]`` (``YYYY-MM-DD``: a datetime is sent as
+        its venue-local date). ``with_`` and ``filters`` (e.g. ``{'status': 2}``) are generation 2's and
+        are sent on both.
         """
         check_choice("sort_order", sort_order, (1, -1))
+        zone = zone_of(self) if needs_zone(date_from, date_to) else None
+        date_from, date_to = local_date(date_from, zone), local_date(date_to, zone)
         query = (
             paged(page, limit, 200)
             .pair("sort", sort_by, sort_order)
@@ -117,8 +125,8 @@ class ReceiptEndpoints:
         terminal_id: UnsetField[int] = UNSET,
         total: Money = UNSET,
         total_tax: Money = UNSET,
-        created_at: UnsetField[int | str] = UNSET,
-        closed_at: UnsetField[int | str] = UNSET,
+        created_at: UnsetField[int | str | datetime] = UNSET,
+        closed_at: UnsetField[int | str | datetime] = UNSET,
         address: UnsetField[str] = UNSET,
         courier_id: UnsetOrNoneField[int] = UNSET,
         meta: UnsetField[dict[str, Any]] = UNSET,
@@ -130,7 +138,9 @@ class ReceiptEndpoints:
 
         Safe to retry: after a lost answer the client retries, and a 409 on this ``cid`` is resolved by
         fetching the stored receipt, returned as the success it was (``response.recovered`` is True).
+        ``created_at``/``closed_at`` datetimes are sent as venue-local ``YYYY-MM-DD HH:MM:SS``.
         """
+        zone = zone_of(self) if needs_zone(created_at, closed_at) else None
         require("cid", cid)
         if not isinstance(cid, str):
             raise CloposValidationError("cid", "must be a string (a UUID)")
@@ -164,8 +174,8 @@ class ReceiptEndpoints:
             terminal_id=terminal_id,
             total=total,
             total_tax=total_tax,
-            created_at=created_at,
-            closed_at=closed_at,
+            created_at=local_text(created_at, zone),
+            closed_at=local_text(closed_at, zone),
             address=address,
             courier_id=courier_id,
             meta=meta,
@@ -246,7 +256,7 @@ class ReceiptEndpoints:
             discount_type=discount_type,
             discount_value=discount_value,
             customer_id=customer_id,
-            closed_at=closed_at_text(closed_at),
+            closed_at=closed_at_text(closed_at, zone_of(self) if needs_zone(closed_at) else None),
             meta={"customer": meta_customer} if meta_customer is not UNSET else UNSET,
         )
         return Call("PUT", f"/receipts/{id}", ObjectResponse[Receipt], json=payload, headers=headers, only="v1")
@@ -263,17 +273,18 @@ class ReceiptEndpoints:
     ) -> Call[ObjectResponse[Receipt]]:
         """Close an open receipt with its payments.
 
-        Generation 1: ``PUT /receipts/{id}`` with id, cid, payment_methods, closed_at (now, UTC, when not given).
-        Generation 2: ``POST /v2/receipts/{id}/close`` (cid is not sent; the server defaults closed_at to now).
+        Generation 1: ``PUT /receipts/{id}`` with id, cid, payment_methods, closed_at (venue-local now when
+        not given). Generation 2: ``POST /v2/receipts/{id}/close`` (cid is not sent; the server defaults
+        closed_at to now). An aware ``closed_at`` is converted to the venue zone; a naive one is venue-local.
         """
         check_payment_methods(payment_methods)
-        closed = closed_at_text(closed_at)
+        closed = closed_at_text(closed_at, zone_of(self) if needs_zone(closed_at) else None)
         if self._api_version() == "v2":
             payload = body(payment_methods=payment_methods, closed_at=UNSET if closed in (UNSET, None, "") else closed)
             return Call("POST", f"/receipts/{id}/close", ObjectResponse[Receipt], json=payload, headers=headers)
         require("cid", cid)
         if closed is UNSET or not closed:
-            closed = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+            closed = now_text(zone_of(self))
         payload = body(id=id, cid=cid, payment_methods=payment_methods, closed_at=closed)
         return Call("PUT", f"/receipts/{id}", ObjectResponse[Receipt], json=payload, headers=headers)
 

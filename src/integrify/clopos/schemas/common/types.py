@@ -6,8 +6,11 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, TypeVar, Union
+from zoneinfo import ZoneInfo
 
 from pydantic import MISSING, BaseModel, ConfigDict, Field
+
+from ...venue_time import aware
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
@@ -70,3 +73,12 @@ class CloposModel(BaseModel):
         serialize_by_alias=True,
         arbitrary_types_allowed=False,
     )
+
+    def local_time(self, field: str, zone: str | ZoneInfo | None = None) -> datetime | None:
+        """A time field as an aware ``datetime`` in the venue zone (``None`` when null or absent).
+
+        The wire value is kept as sent; ``YYYY-MM-DD HH:MM:SS`` is read as venue-local, ISO-``Z`` and Unix
+        ms as UTC. ``zone``: an IANA name or ``ZoneInfo``, else ``CLOPOS_TIMEZONE``, else ``Asia/Baku``;
+        pass ``client.venue_zone`` to use a client's setting.
+        """
+        return aware(getattr(self, field), zone)
