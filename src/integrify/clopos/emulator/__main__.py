@@ -9,7 +9,7 @@ import uvicorn
 
 from .app import create_app
 from .config import DEMO, EmulatorConfig
-from .faults import parse_fault_spec
+from .faults import Fault, parse_fault_spec
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,11 +29,27 @@ def parser() -> argparse.ArgumentParser:
         help="e.g. status:status=503,route=/open-api/receipts,times=2 (repeatable)",
     )
     p.add_argument("--relaxed-order-status", action="store_true", help="allow any status in PUT /orders/{id}")
+    p.add_argument(
+        "--log-size",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="requests kept in the request log (the oldest are dropped; counters stay exact)",
+    )
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
+    if args.log_size < 0:
+        cli.error("--log-size must be 0 or more")
+    try:
+        faults = [parse_fault_spec(s) for s in args.fault]
+        for spec in faults:
+            Fault(**spec)
+    except (ValueError, TypeError) as error:
+        cli.error(f"--fault: {error}")
     config = EmulatorConfig(
         receipts=args.receipts,
         seed=args.seed,
@@ -41,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         latency_ms=args.latency_ms,
         db=args.db,
         strict_order_status=not args.relaxed_order_status,
-        faults=[parse_fault_spec(s) for s in args.fault],
+        log_size=args.log_size,
+        faults=faults,
     )
     base = f"http://{args.host}:{args.port}/open-api"
     print(f"Clopos emulator on {base}", flush=True)
@@ -55,7 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     ):
         print(f"  CLOPOS_{key}={value}", flush=True)
     print("  (demo credentials; control routes under /_emulator/, Ctrl-C to stop)", flush=True)
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning", access_log=False)
+    app = create_app(config)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    finally:
+        app.core.close()
     return 0
 
 

@@ -17,11 +17,12 @@ from . import routes_auth as auth
 from . import routes_catalog as catalog
 from . import routes_orders as orders
 from . import routes_receipts as receipts
-from .config import EmulatorConfig
+from .config import DEMO, EmulatorConfig
 from .context import SlidingWindow, generation_of
 from .faults import FaultController, Recorder, parse_fault_spec
 from .responses import ApiError, error_response
-from .state import State
+from .state import Saving, State
+from .validation import parse_json
 
 # (method, path under /open-api, handler, generations)
 API: list[tuple[str, str, Callable[[Request], Any], tuple[str, ...]]] = [
@@ -84,19 +85,30 @@ class EmulatorCore:
         self.recorder: Recorder | None = None
         self.rate_windows = SlidingWindow()
 
-    def reset(self) -> None:
-        self.state.wipe()
+    def reset(self) -> Saving:
+        """Demo data, tokens, faults and the request log back to the start (``Saving``: the SQLite file's wipe)."""
+        saving = self.state.wipe()
         self.faults.clear()
         self.rate_windows.events.clear()
         if self.recorder is not None:
             self.recorder.requests.clear()
             self.recorder.counters.clear()
             self.recorder.max_in_flight = 0
+        return saving
+
+    def close(self) -> None:
+        self.state.close()
+
+
+def control_error(message: str, status: int = 400) -> Response:
+    """Control routes answer bad input as the API does: an E1 body naming what is wrong."""
+    code = "not_found" if status == 404 else "validation_failed"
+    return error_response(ApiError(status, code, message), "v1")
 
 
 def control_routes(core: EmulatorCore) -> list[Route]:
     async def reset(request: Request) -> Response:
-        core.reset()
+        await core.reset().wait_async()
         return JSONResponse({"success": True})
 
     async def requests(request: Request) -> Response:
@@ -115,26 +127,42 @@ def control_routes(core: EmulatorCore) -> list[Route]:
             core.faults.clear()
         elif request.method == "POST":
             try:
-                spec = await request.json()
-                core.faults.add(**(parse_fault_spec(spec) if isinstance(spec, str) else spec))
+                spec = parse_json(await request.body())
+                if isinstance(spec, str):
+                    spec = parse_fault_spec(spec)
+                if not isinstance(spec, dict) or not isinstance(spec.get("kind"), str):
+                    raise ValueError('a fault is a JSON object with a "kind" (or a "kind:key=value,..." string)')
+                core.faults.add(**spec)
+            except ApiError as error:
+                return control_error(error.message)
             except (ValueError, TypeError) as error:
-                return JSONResponse({"success": False, "error": "validation_failed", "message": str(error)}, 400)
+                return control_error(str(error))
         return JSONResponse([f.public() for f in core.faults.rules])
 
     async def accept(request: Request) -> Response:
-        brand = core.state.brand(request.query_params.get("brand", "openapitest"))
+        name = request.query_params.get("brand", DEMO.brand)
+        if name not in core.state.brands:
+            return control_error(f"brand must be one of {', '.join(core.state.brands)}")
+        raw = request.path_params["id"]
+        if not (raw.isascii() and raw.isdigit()):
+            return control_error("The order id must be a positive integer")
+        if len(raw) > 18:  # beyond any stored id (ids are 64-bit)
+            return control_error("Order not found", 404)
         try:
-            with core.state.lock:
-                order = orders.accept_order(brand, int(request.path_params["id"]))
-                core.state.persist()
+            with core.state.write() as saving:
+                order = orders.accept_order(core.state.brand(name), int(raw))
+            await saving.wait_async()
         except ApiError as error:
             return error_response(error, "v1")
         return JSONResponse({"success": True, "data": order})
 
     async def tokens(request: Request) -> Response:
+        action = request.path_params["action"]
+        if action not in ("revoke", "expire"):
+            return control_error("The action must be revoke or expire")
         with core.state.lock:
             for info in core.state.tokens.values():
-                if request.path_params["action"] == "revoke":
+                if action == "revoke":
                     info.revoked = True
                 else:
                     info.expires_at = 0
@@ -153,7 +181,7 @@ def control_routes(core: EmulatorCore) -> list[Route]:
         Route("/_emulator/requests", requests, methods=["GET", "DELETE"]),
         Route("/_emulator/counters", counters, methods=["GET"]),
         Route("/_emulator/faults", faults, methods=["GET", "POST", "DELETE"]),
-        Route("/_emulator/orders/{id:int}/accept", accept, methods=["POST"]),
+        Route("/_emulator/orders/{id}/accept", accept, methods=["POST"]),
         Route("/_emulator/tokens/{action:str}", tokens, methods=["POST"]),
         Route("/_emulator/state/summary", summary, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
@@ -193,5 +221,5 @@ def create_app(config: EmulatorConfig | None = None) -> EmulatorApp:
     async def inner(scope: Scope, receive: Receive, send: Send) -> None:
         await Starlette.__call__(app, scope, receive, send)
 
-    app.recorder = core.recorder = Recorder(inner, routes, core)
+    app.recorder = core.recorder = Recorder(inner, routes, core, core.config.log_size)
     return app

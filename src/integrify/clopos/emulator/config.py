@@ -58,5 +58,7 @@ class EmulatorConfig:
     db: str | None = None
     strict_order_status: bool = True
     max_body_bytes: int = 1_000_000
+    #: How many requests the request log keeps (the oldest are dropped; counters stay exact).
+    log_size: int = 10_000
     rate_limits: RateLimits = field(default_factory=RateLimits)
     faults: list[dict[str, Any]] = field(default_factory=list)

@@ -16,8 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .query import parse_query
-from .responses import ApiError, error_response
-from .state import BrandData, State, TokenInfo
+from .responses import V2_UNAUTHORIZED, ApiError, error_response
+from .state import BrandData, Saving, State, TokenInfo
+from .validation import parse_json
 
 JWT_KEY = b"clopos-emulator-demo-signing-key"
 
@@ -42,12 +43,8 @@ def generation_of(path: str) -> str:
 
 
 def parse_body(raw: bytes) -> Any:
-    if not raw.strip():
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        raise ApiError(400, "validation_failed", "Malformed JSON body") from None
+    """A request body as JSON the state can hold and every answer can encode (see ``validation``), or 400."""
+    return parse_json(raw)
 
 
 def _b64(data: bytes) -> str:
@@ -99,10 +96,10 @@ def authenticate(state: State, request: Request, generation: str) -> tuple[Brand
     if generation == "v1" and not (token and headers.get("x-brand") and headers.get("x-venue")):
         raise ApiError(401, "unauthorized", "Missing authentication headers")
     if not token:
-        raise ApiError(401, "unauthorized", "Headers are missing")
+        raise ApiError(401, "unauthorized", V2_UNAUTHORIZED)
     info = state.tokens.get(token)
     if info is None or info.revoked or info.generation != generation or (generation == "v2" and not jwt_valid(token)):
-        raise ApiError(401, "unauthorized", "Invalid token")
+        raise ApiError(401, "unauthorized", "Invalid token" if generation == "v1" else V2_UNAUTHORIZED)
     if time.time() >= info.expires_at:
         extra = {"expires_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(info.expires_at))}
         raise ApiError(401, "unauthorized", "Token expired", **(extra if generation == "v2" else {}))
@@ -119,11 +116,16 @@ Handler = Callable[[Ctx], Response]
 
 
 def api(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """Wrap a handler: auth, query and body parsing, the state lock, error bodies, rate limits (v2)."""
+    """Wrap a handler: auth, query and body parsing, the state lock, error bodies, rate limits (v2).
+
+    A handler of a method other than GET runs as one ``State.write()``: undone whole if it fails, and
+    answered once its rows are committed to the SQLite file (awaited off the lock and off the event loop).
+    """
 
     async def endpoint(request: Request) -> Response:
         state: State = request.app.state.emulator
         generation = generation_of(request.url.path)
+        saving = Saving()
         try:
             body = parse_body(await request.body()) if request.method in ("POST", "PUT", "PATCH") else None
             with state.lock:
@@ -139,9 +141,12 @@ def api(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
                     body,
                     dict(request.path_params),
                 )
-                response = handler(ctx)
-                if request.method != "GET":
-                    state.persist()
+                if request.method == "GET":
+                    response = handler(ctx)
+                else:
+                    with state.write() as saving:
+                        response = handler(ctx)
+            await saving.wait_async()
         except ApiError as error:
             response = error_response(error, generation)
             limits = {}

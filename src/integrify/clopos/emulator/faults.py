@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import json
+import math
 import random
 import threading
-from collections import Counter
-from dataclasses import asdict, dataclass, field
+from collections import Counter, deque
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from starlette.routing import Match, Route
@@ -41,8 +42,19 @@ class Fault:
     _rng: random.Random = field(default_factory=random.Random, repr=False)
 
     def __post_init__(self) -> None:
+        """Refuse what would break the emulator later (a string count, a status HTTP cannot send, ...)."""
         if self.kind not in KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}; one of {', '.join(KINDS)}")
+        for name in ("route", "method"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"{name} must be a string")
+        _number(self, "times", int, 1, None, optional=True)
+        _number(self, "probability", float, 0, 1)
+        _number(self, "seed", int, None, None, optional=True)
+        _number(self, "after", int, 0, None)
+        _number(self, "status", int, 200, 599, optional=True)
+        _number(self, "retry_after", float, 0, None, optional=True)
+        _number(self, "ms", float, 0, 600_000)
         self._rng = random.Random(self.seed)
 
     def matches(self, method: str, route: str, path: str) -> bool:
@@ -52,6 +64,20 @@ class Fault:
 
     def public(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+
+
+def _number(fault: Fault, name: str, kind: type, low: float | None, high: float | None, optional: bool = False) -> None:
+    """``fault.name`` is an int (or, for ``float``, any finite number) within bounds, or None when optional."""
+    value = getattr(fault, name)
+    if value is None and optional:
+        return
+    kinds = (int, float) if kind is float else (int,)
+    what = "an integer" if kind is int else "a number"
+    if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value):
+        raise ValueError(f"{name} must be {what}{' or null' if optional else ''}, not {value!r}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+        raise ValueError(f"{name} must be {bounds}, not {value!r}")
 
 
 @dataclass
@@ -83,6 +109,10 @@ class RecordedRequest:
         }
 
 
+#: What a fault spec may set.
+OPTIONS = {f.name for f in fields(Fault) if not f.name.startswith("_")} - {"kind"}
+
+
 class FaultController:
     """The fault rules, changeable at run time (thread-safe)."""
 
@@ -91,6 +121,9 @@ class FaultController:
         self.rules: list[Fault] = []
 
     def add(self, kind: str, **options: Any) -> Fault:
+        unknown = set(options) - OPTIONS
+        if unknown:
+            raise ValueError(f"unknown fault option(s): {', '.join(sorted(map(str, unknown)))}")
         fault = Fault(kind, **options)
         with self._lock:
             self.rules.append(fault)
@@ -126,12 +159,15 @@ def parse_fault_spec(spec: str) -> dict[str, Any]:
     options: dict[str, Any] = {"kind": kind}
     for part in filter(None, rest.split(",")):
         key, _, value = part.partition("=")
-        if key in ("times", "status", "seed", "after"):
-            options[key] = None if value == "none" else int(value)
-        elif key in ("probability", "ms", "retry_after"):
-            options[key] = float(value)
-        else:
-            options[key] = value
+        try:
+            if key in ("times", "status", "seed", "after"):
+                options[key] = None if value == "none" else int(value)
+            elif key in ("probability", "ms", "retry_after"):
+                options[key] = float(value)
+            else:
+                options[key] = value
+        except ValueError:
+            raise ValueError(f"{key} must be a number, not {value!r}") from None
     return options
 
 
@@ -157,11 +193,12 @@ def drop_connection(send: Send) -> None:
 class Recorder:
     """Records API requests, counts them per route, applies latency and faults."""
 
-    def __init__(self, app: ASGIApp, routes: list[Route], emulator: Any) -> None:
+    def __init__(self, app: ASGIApp, routes: list[Route], emulator: Any, log_size: int) -> None:
         self.app = app
         self.routes = routes
         self.emulator = emulator
-        self.requests: list[RecordedRequest] = []
+        #: The last ``log_size`` requests (a ring buffer); ``counters`` count every request ever received.
+        self.requests: deque[RecordedRequest] = deque(maxlen=log_size)
         self.counters: Counter[str] = Counter()
         #: API requests being handled now, and the most seen at once (to check client concurrency).
         self.in_flight = 0

@@ -28,8 +28,12 @@ def int_param(ctx: Ctx, name: str, default: int | None, low: int, high: int | No
     return value
 
 
+#: The highest page number accepted (it is echoed in answers, which hold 64-bit integers at most).
+MAX_PAGE = 2**31 - 1
+
+
 def page_window(ctx: Ctx, max_limit: int, default_limit: int) -> tuple[int, int]:
-    page = int_param(ctx, "page", 1, 1, None) or 1
+    page = int_param(ctx, "page", 1, 1, MAX_PAGE) or 1
     limit = int_param(ctx, "limit", default_limit, 1, max_limit) or default_limit
     return page, limit
 

@@ -11,28 +11,23 @@ from starlette.responses import Response
 from .context import Ctx, api
 from .demo_data import Record, fmt, iso
 from .listing import apply_filters, page_of, sort_records
-from .query import as_list, with_values
+from .query import with_values
 from .responses import ApiError, ok
 from .state import BrandData, clone
+from .validation import day_bounds
 
 LIFECYCLE = ("PENDING", "RECEIVED", "IGNORE", "DELIVERED")
 ORDER_SORTS = ("id", "created_at", "updated_at", "status")
 
 
 def date_range(ctx: Ctx) -> tuple[datetime | None, datetime | None]:
-    """``date[0]``/``date[1]`` (inclusive days) as [start, end) datetimes."""
-    values = as_list(ctx.query.get("date"))
-    bounds: list[datetime | None] = [None, None]
-    for position, value in enumerate(values[:2]):
-        if value in (None, ""):
-            continue
-        try:
-            day = date.fromisoformat(str(value)[:10])
-        except ValueError:
-            raise ApiError(400, "invalid_parameter", "date must be YYYY-MM-DD") from None
-        moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-        bounds[position] = moment + timedelta(days=1) if position == 1 else moment
-    return bounds[0], bounds[1]
+    """``date[0]``/``date[1]`` (inclusive days, each optional) as [start, end) datetimes."""
+    first, last = day_bounds(ctx.query.get("date"))
+    start = datetime(first.year, first.month, first.day, tzinfo=timezone.utc) if first else None
+    end = None
+    if last is not None and last < date.max:  # the last day there is has no end
+        end = datetime(last.year, last.month, last.day, tzinfo=timezone.utc) + timedelta(days=1)
+    return start, end
 
 
 def order_view(ctx: Ctx, order: Record) -> Record:

@@ -86,9 +86,12 @@ def get_receipt(ctx: Ctx) -> Response:
 def parse_time(value: Any, field: str) -> str:
     """Unix ms (int or digits) or ``YYYY-MM-DD HH:MM:SS`` → ``YYYY-MM-DD HH:MM:SS``."""
     text = str(value).strip()
-    if text.isdigit():
-        number = int(text)
-        return fmt(datetime.fromtimestamp(number / 1000 if number > 1e11 else number, tz=timezone.utc))
+    if text.isascii() and text.isdigit():
+        try:
+            number = int(text)
+            return fmt(datetime.fromtimestamp(number / 1000 if number > 1e11 else number, tz=timezone.utc))
+        except (ValueError, OverflowError, OSError):
+            raise _invalid(f"{field} is out of range") from None
     try:
         return fmt(datetime.strptime(text, "%Y-%m-%d %H:%M:%S"))
     except ValueError:

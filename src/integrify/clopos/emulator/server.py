@@ -52,7 +52,8 @@ class Emulator:
 
     @property
     def requests(self) -> list[RecordedRequest]:
-        return self.app.recorder.requests
+        """The last ``log_size`` requests received (a copy), oldest first."""
+        return list(self.app.recorder.requests)
 
     def count(self, method: str, route: str) -> int:
         """Requests received on a route template, e.g. ``count("POST", "/open-api/auth")``."""
@@ -70,7 +71,7 @@ class Emulator:
 
     def reset(self) -> None:
         """Demo data, tokens, faults and the request log back to the start."""
-        self.app.core.reset()
+        self.app.core.reset().wait()
 
     def env(self) -> dict[str, str]:
         """The ``CLOPOS_*`` settings that point a client at this emulator."""
@@ -86,9 +87,9 @@ class Emulator:
 
     def accept_order(self, order_id: int, brand: str | None = None) -> dict[str, Any]:
         """Play the POS clerk accepting an order: PENDING → RECEIVED, with a new open receipt."""
-        with self.state.lock:
+        with self.state.write() as saving:
             order = accept_order(self.state.brand(brand or self.credentials.brand), order_id)
-            self.state.persist()
+        saving.wait()
         return order
 
     def revoke_tokens(self) -> None:
@@ -113,7 +114,8 @@ def run_emulator(host: str = "127.0.0.1", port: int = 0, **config: Any) -> Itera
     """Serve an emulator in a background thread (on a free port by default) while the block runs.
 
     Keyword arguments are ``EmulatorConfig`` fields: ``receipts``, ``seed``, ``token_ttl``, ``latency_ms``,
-    ``db``, ``strict_order_status``, ``rate_limits``, ``faults``.
+    ``db``, ``strict_order_status``, ``max_body_bytes``, ``log_size``, ``rate_limits``, ``faults``.
+    Leaving the block stops the server and closes the SQLite file (everything acknowledged is committed).
     """
     known = {f.name for f in fields(EmulatorConfig)}
     unknown = set(config) - known
@@ -137,6 +139,7 @@ def run_emulator(host: str = "127.0.0.1", port: int = 0, **config: Any) -> Itera
     finally:
         server.should_exit = True
         thread.join(10)
+        app.core.close()
 
 
 def wait_ready(root_url: str, timeout: float = 30) -> None:
