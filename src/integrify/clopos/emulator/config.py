@@ -62,3 +62,6 @@ class EmulatorConfig:
     log_size: int = 10_000
     rate_limits: RateLimits = field(default_factory=RateLimits)
     faults: list[dict[str, Any]] = field(default_factory=list)
+    #: The venues' IANA time zone (local-time fields, date filters); ``venue_timezones`` overrides per venue id.
+    timezone: str = "Asia/Baku"
+    venue_timezones: dict[int, str] = field(default_factory=dict)

@@ -11,6 +11,8 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from .venue_time import VenueZones, iso_micro, iso_millis, local_text, unix_ms
+
 Record = dict[str, Any]
 CREATED = "2024-05-15 12:36:10"
 UPDATED = "2025-09-25 06:26:22"
@@ -30,7 +32,8 @@ def uuid_text(number: int) -> str:
 
 
 def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+    """UTC ISO with microseconds (orders, users, customers): ``2026-02-02T13:45:53.000000Z``."""
+    return iso_micro(moment)
 
 
 def _stamp(record: Record, iso_times: bool = False) -> Record:
@@ -368,13 +371,29 @@ def _modifier(mid: int, name: str, price: float) -> Record:
     }
 
 
-def _recipe_row(pid: int, name: str, gross: float) -> Record:
-    return {
-        "id": pid,
-        "name": name,
-        "type": "INGREDIENT",
-        "pivot": {"dish_id": 1, "ingredient_id": pid, "net": gross, "gross": gross, "net_put": gross},
-    }
+UNIT = {"id": 1, "_lft": 1, "_rgt": 2, "parent_id": None, "name": "Ədəd", "type": "PIECE", "symbol": "əd", "equal": 1}
+#: Keys a recipe item leaves out, as the recorded live product answers do.
+_NOT_IN_RECIPE = ("color", "venues", "taxes", "tags", "media", "packages", "recipe", "modificator_groups")
+
+
+def _recipe(dish_id: int, items: list[tuple[Record, float]]) -> list[Record]:
+    """Recipe items as the live API sends them: the whole ingredient product, its ``pivot`` (quantities
+    as decimal strings) and ``unit`` (tests/data/recorded/clopos_product_dish_with_modifiers.json)."""
+    return [
+        {
+            **{k: v for k, v in product.items() if k not in _NOT_IN_RECIPE},
+            "pivot": {
+                "dish_id": dish_id,
+                "ingredient_id": product["id"],
+                "net": f"{gross:.3f}",
+                "gross": f"{gross:.3f}",
+                "net_put": None,
+            },
+            "properties": [],
+            "unit": dict(UNIT),
+        }
+        for product, gross in items
+    ]
 
 
 def products() -> list[Record]:
@@ -432,6 +451,20 @@ def products() -> list[Record]:
             "status": 1,
         },
     ]
+    flour = _product(
+        20, "Un", "INGREDIENT", 9, 0.0, 0.9, station_id=None, packages=[{"id": 1, "name": "Kisə 25 kq", "equal": 25}]
+    )
+    beef = _product(
+        21,
+        "Mal əti",
+        "INGREDIENT",
+        9,
+        0.0,
+        14.0,
+        station_id=None,
+        packages=[{"id": 2, "name": "Qutu 10 kq", "equal": 10}],
+    )
+    mushroom = _product(22, "Göbələk", "INGREDIENT", 9, 0.0, 6.0, station_id=None, packages=[])
     return [
         _product(
             1,
@@ -441,9 +474,9 @@ def products() -> list[Record]:
             9.5,
             3.2,
             modificator_groups=groups,
-            recipe=[_recipe_row(20, "Un", 0.15), _recipe_row(21, "Mal əti", 0.12)],
+            recipe=_recipe(1, [(flour, 0.15), (beef, 0.12)]),
         ),
-        _product(2, "Göbələk şorbası", "DISH", 2, 4.5, 1.1, recipe=[_recipe_row(22, "Göbələk", 0.1)]),
+        _product(2, "Göbələk şorbası", "DISH", 2, 4.5, 1.1, recipe=_recipe(2, [(mushroom, 0.1)])),
         _product(3, "Mərci şorbası", "DISH", 2, 3.5, 0.8),
         _product(4, "Lülə kabab", "DISH", 3, 8.0, 3.0, station_id=3),
         _product(5, "Tikə kabab", "DISH", 3, 9.0, 3.6, station_id=3),
@@ -465,28 +498,10 @@ def products() -> list[Record]:
             inventory_behavior=3,
             setting={"calculation_methods": 0, "interval": 60, "prices": [{"price": 3, "from": 120}]},
         ),
-        _product(
-            20,
-            "Un",
-            "INGREDIENT",
-            9,
-            0.0,
-            0.9,
-            station_id=None,
-            packages=[{"id": 1, "name": "Kisə 25 kq", "equal": 25}],
-        ),
-        _product(
-            21,
-            "Mal əti",
-            "INGREDIENT",
-            9,
-            0.0,
-            14.0,
-            station_id=None,
-            packages=[{"id": 2, "name": "Qutu 10 kq", "equal": 10}],
-        ),
-        _product(22, "Göbələk", "INGREDIENT", 9, 0.0, 6.0, station_id=None, packages=[]),
-        _product(23, "Xəmir", "PREPARATION", 10, 0.0, 0.5, station_id=None, recipe=[_recipe_row(20, "Un", 0.2)]),
+        flour,
+        beef,
+        mushroom,
+        _product(23, "Xəmir", "PREPARATION", 10, 0.0, 0.5, station_id=None, recipe=_recipe(23, [(flour, 0.2)])),
     ]
 
 
@@ -566,15 +581,181 @@ def price_lists() -> tuple[list[Record], list[Record]]:
     return lists, prices
 
 
-class HistoricReceipts:
-    """``count`` closed receipts over the ``HISTORY_DAYS`` before ``end``, each rebuilt from its index."""
+def receipt_defaults() -> Record:
+    """Every key of seed 002's receipt, valued as in a new, empty, open receipt."""
+    return {
+        "id": None,
+        "venue_id": None,
+        "cash_shift_cid": None,
+        "cid": None,
+        "user_id": None,
+        "open_by_user_id": None,
+        "close_by_user_id": None,
+        "courier_id": None,
+        "seller_id": None,
+        "terminal_id": None,
+        "source": "open_api",
+        "closed_terminal_id": None,
+        "service_notification_id": None,
+        "table_id": None,
+        "hall_id": None,
+        "customer_id": None,
+        "sale_type_id": None,
+        "is_returns": False,
+        "guests": 1,
+        "status": 1,
+        "lock": False,
+        "inventory_status": 0,
+        "report_status": 0,
+        "meta": {},
+        "suspicion": 0,
+        "printed": False,
+        "total": 0,
+        "subtotal": 0,
+        "original_subtotal": 0,
+        "gift_total": 0,
+        "totalCost": 0,
+        "payment_methods": [],
+        "fiscal_id": None,
+        "by_cash": 0,
+        "by_card": 0,
+        "remaining": 0,
+        "customer_discount_type": 0,
+        "discount_type": 0,
+        "discount_value": 0,
+        "discount_rate": 0,
+        "rps_discount": 0,
+        "service_charge": 0,
+        "service_charge_value": 0,
+        "i_tax": 0,
+        "delivery_fee": 0,
+        "e_tax": 0,
+        "total_tax": 0,
+        "description": None,
+        "address": None,
+        "terminal_version": None,
+        "loyalty_type": None,
+        "loyalty_value": None,
+        "order_status": None,
+        "order_number": None,
+        "created_at": None,
+        "updated_at": None,
+        "terminal_updated_at": None,
+        "closed_at": None,
+        "shift_date": None,
+        "deleted_at": None,
+        "gift_count": 0,
+        "total_discount": 0,
+        "properties": {},
+        "receipt_products": [],
+        "stock_operations": [],
+        "customer": None,
+    }
 
-    def __init__(self, count: int, seed: int, end: datetime, catalog: dict[int, Record]) -> None:
+
+def line_defaults() -> Record:
+    """Every key of seed 002's receipt product line."""
+    return {
+        "id": None,
+        "cid": None,
+        "product_id": None,
+        "receipt_id": None,
+        "product_hash": None,
+        "meta": {},
+        "count": 1,
+        "portion_size": 1,
+        "total": 0,
+        "price": 0,
+        "cost": 0,
+        "is_gift": 0,
+        "preprint_count": 0,
+        "station_printed_count": 0,
+        "station_aborted_count": 0,
+        "seller_id": None,
+        "loyalty_type": None,
+        "loyalty_value": None,
+        "discount_rate": 0,
+        "discount_value": 0,
+        "discount_type": 0,
+        "total_discount": 0,
+        "subtotal": 0,
+        "receipt_discount": 0,
+        "created_at": None,
+        "updated_at": None,
+        "terminal_updated_at": None,
+        "deleted_at": None,
+        "receipt_product_modificators": [],
+        "taxes": [],
+    }
+
+
+def receipt_line(
+    receipt_id: int, line_id: int, cid: str, product: Record, count: int, price: float, moment: datetime
+) -> Record:
+    """A sold product line; its times are Unix-ms strings, as in seed 002."""
+    total = round(price * count, 2)
+    ms = str(unix_ms(moment))
+    return {
+        **line_defaults(),
+        "id": line_id,
+        "cid": cid,
+        "product_id": product["id"],
+        "receipt_id": receipt_id,
+        "product_hash": str(product["id"]),
+        "meta": {"product": {"name": product["name"], "price": price, "type": product["type"]}},
+        "count": count,
+        "total": total,
+        "price": price,
+        "cost": product.get("cost_price", 0),
+        "subtotal": total,
+        "created_at": ms,
+        "updated_at": ms,
+    }
+
+
+def receipt_meta(user: str | None, sale_type: str | None, changed: datetime, closed: str | None = None) -> Record:
+    """A receipt's ``meta``: the terminal's last change as Unix ms and ISO-Z (UTC), as in seed 002."""
+    meta: Record = {
+        "preprint_count": 0,
+        "sale_type": {"name": sale_type},
+        "user": {"name": user},
+        "terminal_updated_at": unix_ms(changed),
+        "lastAddedProductTime": iso_millis(changed),
+        "availiableDeposit": 0,
+    }
+    if closed is not None:
+        meta["check_close_event"] = {"checked": True, "operated_at": closed, "fails": []}
+    return meta
+
+
+def receipt_customer(customer: Record | None) -> Record | None:
+    """The ``customer`` object of a receipt (null without one)."""
+    if customer is None:
+        return None
+    return {key: customer.get(key) for key in ("id", "cid", "name", "phone", "email", "code", "group_id")}
+
+
+class HistoricReceipts:
+    """``count`` closed receipts over the ``HISTORY_DAYS`` before ``end``, each rebuilt from its index.
+
+    Times are aware UTC instants; the receipt's ``YYYY-MM-DD HH:MM:SS`` fields are its venue's local time.
+    ``links`` holds the demo orders whose acceptance opened a receipt (index → order).
+    """
+
+    def __init__(
+        self, count: int, seed: int, end: datetime, catalog: dict[int, Record], zones: VenueZones | None = None
+    ) -> None:
         self.count = count
         self.seed = seed
+        self.end = end
         self.start = end - timedelta(days=HISTORY_DAYS)
         self.step = timedelta(days=HISTORY_DAYS) / max(count, 1)
         self.catalog = catalog
+        self.zones = zones or VenueZones()
+        self.links: dict[int, Record] = {}
+        self.customers = {c["id"]: c for c in customers()}
+        self.user_names = {u["id"]: u["username"] for u in users()}
+        self.sale_type_names = {t["id"]: t["name"] for t in sale_types()}
 
     def created_at(self, index: int) -> datetime:
         return self.start + self.step * index
@@ -585,6 +766,16 @@ class HistoricReceipts:
             return 0
         position = -(-(moment - self.start) // self.step)  # ceiling division of timedeltas
         return min(self.count, max(0, int(position)))
+
+    def link(self, order: Record, moment: datetime) -> int | None:
+        """Make the receipt opened at or after ``moment`` the one ``order`` opened; None when none is free."""
+        if not self.count:
+            return None
+        index = min(self.index_of_time(moment), self.count - 1)
+        if index in self.links:
+            return None
+        self.links[index] = order
+        return index
 
     def cid(self, index: int) -> str:
         return uuid_text((self.seed & 0xFFFFFFFF) << 96 | 0xA11CE << 64 | index)
@@ -602,181 +793,171 @@ class HistoricReceipts:
         created = self.created_at(index).replace(microsecond=0)
         draw = rng.random
         closed = created + timedelta(minutes=5 + int(draw() * 86))
-        lines = []
-        subtotal = 0.0
-        for line in range(1 + int(draw() * 3)):
-            product = self.catalog[SELLABLE[int(draw() * len(SELLABLE))]]
-            count = 1 + int(draw() * 3)
-            price = float(product["price"])
-            total = round(price * count, 2)
-            subtotal += total
-            lines.append(
-                {
-                    "id": (index + 1) * 10 + line,
-                    "cid": uuid_text(rng.getrandbits(128)),
-                    "product_id": product["id"],
-                    "receipt_id": index + 1,
-                    "product_hash": str(product["id"]),
-                    "meta": {"product": {"name": product["name"], "price": price, "type": product["type"]}},
-                    "count": count,
-                    "portion_size": 1,
-                    "total": total,
-                    "price": price,
-                    "cost": product["cost_price"],
-                    "is_gift": 0,
-                    "preprint_count": 0,
-                    "station_printed_count": 1,
-                    "station_aborted_count": 0,
-                    "seller_id": 1,
-                    "loyalty_type": None,
-                    "loyalty_value": None,
-                    "discount_rate": 0,
-                    "discount_value": 0,
-                    "discount_type": 0,
-                    "total_discount": 0,
-                    "subtotal": total,
-                    "receipt_discount": 0,
-                    "created_at": str(int(created.timestamp() * 1000)),
-                    "updated_at": str(int(created.timestamp() * 1000)),
-                    "terminal_updated_at": None,
-                    "deleted_at": None,
-                    "receipt_product_modificators": [],
-                    "taxes": [],
-                }
+        picks = [
+            (self.catalog[SELLABLE[int(draw() * len(SELLABLE))]], 1 + int(draw() * 3))
+            for _ in range(1 + int(draw() * 3))
+        ]
+        customer_id = (None, None, None, 1 + int(draw() * 12))[int(draw() * 4)]
+        sale_type_id = (1, 1, 2, 3)[int(draw() * 4)]
+        order = self.links.get(index)
+        if order is not None:
+            picks = [(self.catalog[p["product_id"]], p["count"]) for p in order["payload"]["products"]]
+            customer_id, sale_type_id = order["customer_id"], order["payload"]["sale_type_id"]
+        receipt_id = index + 1
+        lines = [
+            receipt_line(
+                receipt_id,
+                receipt_id * 10 + n,
+                uuid_text(rng.getrandbits(128)),
+                product,
+                count,
+                float(product["price"]),
+                created + timedelta(seconds=15 * (n + 1)),
             )
-        total = round(subtotal, 2)
+            for n, (product, count) in enumerate(picks)
+        ]
+        total = round(sum(line["total"] for line in lines), 2)
         card = round(total * (0, 0, 0.5, 1)[int(draw() * 4)], 2)
         payments = [{"id": 1, "name": "Cash", "amount": round(total - card, 2)}] if card < total else []
         if card:
             payments.append({"id": 2, "name": "Card", "amount": card})
+        venue_id = 1 + (index % 7 == 0)
+        zone = self.zones.of(venue_id)
+        opened, closed_text = local_text(created, zone), local_text(closed, zone)
+        user_id = 1 + index % 3
         return {
-            "id": index + 1,
-            "venue_id": 1 + (index % 7 == 0),
-            "cash_shift_cid": None,
+            **receipt_defaults(),
+            "id": receipt_id,
+            "venue_id": venue_id,
             "cid": self.cid(index),
-            "user_id": 1 + index % 3,
-            "open_by_user_id": 1 + index % 3,
-            "close_by_user_id": 1 + index % 3,
-            "courier_id": None,
+            "user_id": user_id,
+            "open_by_user_id": user_id,
+            "close_by_user_id": user_id,
             "seller_id": 1,
             "terminal_id": 1,
-            "source": "pos",
+            "source": "call_center" if order is not None else "pos",
             "closed_terminal_id": 1,
-            "service_notification_id": None,
-            "table_id": None,
-            "hall_id": None,
-            "customer_id": (None, None, None, 1 + int(draw() * 12))[int(draw() * 4)],
-            "sale_type_id": (1, 1, 2, 3)[int(draw() * 4)],
-            "is_returns": False,
+            "service_notification_id": order["id"] if order is not None else None,
+            "customer_id": customer_id,
+            "sale_type_id": sale_type_id,
             "guests": 1 + int(draw() * 4),
             "status": 2,
-            "lock": False,
             "inventory_status": 1,
             "report_status": 1,
-            "meta": {"preprint_count": 0},
-            "suspicion": 0,
+            "meta": receipt_meta(
+                self.user_names.get(user_id), self.sale_type_names.get(sale_type_id), closed, closed_text
+            ),
             "printed": True,
             "total": total,
             "subtotal": total,
             "original_subtotal": total,
-            "gift_total": 0,
             "totalCost": round(sum(float(line["cost"]) * line["count"] for line in lines), 2),
             "payment_methods": payments,
-            "fiscal_id": None,
             "by_cash": round(total - card, 2),
             "by_card": card,
-            "remaining": 0,
-            "customer_discount_type": 0,
-            "discount_type": 0,
-            "discount_value": 0,
-            "discount_rate": 0,
-            "rps_discount": 0,
-            "service_charge": 0,
-            "service_charge_value": 0,
-            "i_tax": 0,
-            "delivery_fee": 0,
-            "e_tax": 0,
-            "total_tax": 0,
-            "description": None,
-            "address": None,
             "terminal_version": "3253",
-            "loyalty_type": None,
-            "loyalty_value": None,
-            "order_status": None,
-            "order_number": None,
-            "created_at": fmt(created),
-            "updated_at": fmt(closed),
-            "terminal_updated_at": fmt(closed),
-            "closed_at": fmt(closed),
-            "shift_date": fmt(created)[:10],
-            "deleted_at": None,
-            "gift_count": 0,
-            "total_discount": 0,
+            "order_status": "COMPLETED" if order is not None else None,
+            "order_number": f"RPO-{order['id']:05d}" if order is not None else None,
+            "created_at": opened,
+            "updated_at": closed_text,
+            "terminal_updated_at": closed_text,
+            "closed_at": closed_text,
+            "shift_date": opened[:10],
             "properties": {"daily_id": index % 200 + 1, "monthly_id": index % 5000 + 1},
             "receipt_products": lines,
+            "customer": receipt_customer(self.customers.get(customer_id) if customer_id else None),
         }
 
 
-def orders(end: datetime, catalog: dict[int, Record]) -> list[Record]:
-    """A few historic call-centre orders in every state."""
-    rows = [
-        (1, "RECEIVED", 9, [(1, 1), (9, 2)]),
-        (2, "PENDING", 2, [(2, 1)]),
-        (3, "IGNORE", 3, [(4, 2)]),
-        (4, "DELIVERED", 9, [(6, 1), (12, 1)]),
-        (5, "PENDING", 5, [(7, 2), (8, 1)]),
-        (6, "RECEIVED", 1, [(5, 1)]),
-    ]
-    result = []
-    for order_id, status, customer_id, lines in rows:
-        created = end - timedelta(days=7 - order_id, hours=3)
-        products = [
-            {
-                "product_id": pid,
+#: The demo call-centre orders: (id, status, customer, [(product, count)]).
+ORDER_ROWS = [
+    (1, "RECEIVED", 9, [(1, 1), (9, 2)]),
+    (2, "PENDING", 2, [(2, 1)]),
+    (3, "IGNORE", 3, [(4, 2)]),
+    (4, "DELIVERED", 9, [(6, 1), (12, 1)]),
+    (5, "PENDING", 5, [(7, 2), (8, 1)]),
+    (6, "RECEIVED", 1, [(5, 1)]),
+]
+
+
+def order_product(product: Record, count: int, price: Any = None) -> Record:
+    """A line of an order's ``payload.products`` (seed 004)."""
+    price = product["price"] if price is None else price
+    return {
+        "product_id": product["id"],
+        "count": count,
+        "product_modificators": [],
+        "portion_size": 1,
+        "meta": {
+            "price": price,
+            "order_product": {
                 "count": count,
+                "status": "new",
                 "product_modificators": [],
-                "portion_size": 1,
+                "product_hash": str(product["id"]),
+                "product": {"id": product["id"], "name": product["name"], "price": price},
+            },
+        },
+    }
+
+
+def orders(historic: HistoricReceipts, catalog: dict[int, Record]) -> list[Record]:
+    """A few call-centre orders in every state. RECEIVED and DELIVERED ones were accepted at the POS,
+    which opened a receipt: they carry its id (the historic receipt opened seven minutes after them)."""
+    people = {c["id"]: c for c in customers()}
+    zone = historic.zones.of(1)
+    result = []
+    for order_id, status, customer_id, lines in ORDER_ROWS:
+        person = people[customer_id]
+        order: Record = {
+            "id": order_id,
+            "venue_id": 1,
+            "type": "CALL_CENTER_ORDER",
+            "integration": "call_center_new",
+            "integration_uuid": None,
+            "integration_id": None,
+            "customer_ref_id": None,
+            "integration_status": "CREATED",
+            "customer_id": customer_id,
+            "receive_user_id": None,
+            "receive_terminal_id": None,
+            "status": "PENDING",
+            "payload": {
+                "auto_order_accept": False,
+                "auto_order_sent_to_station": False,
+                "delivery_fee": 2.5,
+                "service": {"sale_type_id": 2, "sale_type_name": "Çatdırılma", "venue_id": 1, "venue_name": "Main"},
+                "customer": {
+                    "id": customer_id,
+                    "phone": person["phone"],
+                    "address": person["address"],
+                    "customer_discount_type": 0,
+                    "name": person["name"],
+                },
+                "products": [order_product(catalog[pid], count) for pid, count in lines],
                 "meta": {
-                    "price": catalog[pid]["price"],
-                    "order_product": {
-                        "count": count,
-                        "status": "new",
-                        "product_modificators": [],
-                        "product_hash": str(pid),
-                        "product": {"id": pid, "name": catalog[pid]["name"], "price": catalog[pid]["price"]},
-                    },
+                    "comment": "",
+                    "discount": {"discount_type": 0, "discount_value": 0},
+                    "apply_service_charge": False,
+                    "customer_discount_type": 0,
+                    "service_charge_value": 0,
                 },
-            }
-            for pid, count in lines
-        ]
-        result.append(
-            {
-                "id": order_id,
-                "venue_id": 1,
-                "type": "CALL_CENTER_ORDER",
-                "integration": "call_center_new",
-                "integration_uuid": None,
-                "integration_id": None,
-                "customer_ref_id": None,
-                "integration_status": "CREATED",
                 "customer_id": customer_id,
-                "receive_user_id": 1 if status == "RECEIVED" else None,
-                "receive_terminal_id": 1 if status == "RECEIVED" else None,
-                "status": status,
-                "payload": {
-                    "service": {"sale_type_id": 2, "sale_type_name": "Çatdırılma", "venue_id": 1, "venue_name": "Main"},
-                    "customer": {"id": customer_id, "name": f"Customer {customer_id}"},
-                    "products": products,
-                    "meta": {"comment": "", "discount": {"discount_type": 0, "discount_value": 0}},
-                    "customer_id": customer_id,
-                    "sale_type_id": 2,
-                },
-                "receipt_id": None,
-                "created_at": iso(created),
-                "updated_at": iso(created + timedelta(minutes=5)),
-                "deleted_at": None,
-                "integration_response": None,
-                "_created": fmt(created),
-            }
-        )
+                "sale_type_id": 2,
+            },
+            "receipt_id": None,
+            "deleted_at": None,
+            "integration_response": None,
+        }
+        created = historic.end - timedelta(days=7 - order_id, hours=3)
+        updated = created + timedelta(minutes=5)
+        index = historic.link(order, created) if status in ("RECEIVED", "DELIVERED") else None
+        if index is not None:
+            updated = historic.created_at(index).replace(microsecond=0)
+            created = updated - timedelta(minutes=7)
+            order.update(status=status, receipt_id=index + 1, receive_user_id=1, receive_terminal_id=1)
+        elif status not in ("RECEIVED", "DELIVERED"):
+            order["status"] = status
+        order.update(created_at=iso(created), updated_at=iso(updated), _created=local_text(created, zone))
+        result.append(order)
     return result

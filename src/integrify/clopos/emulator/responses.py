@@ -17,9 +17,13 @@ class FastJSONResponse(JSONResponse):
         return orjson.dumps(content)
 
 
+#: Seed 004's 401 body on generation 2 (a missing or unknown token).
+V2_UNAUTHORIZED = "Missing or invalid authentication headers"
+
+
 class ApiError(Exception):
-    """An error answer: E1 ``{"success": false, "error": code, "message": text}`` on generation 1,
-    E2 (``error`` is the sentence) on generation 2."""
+    """An error answer, ``{"success": false, "error": code, "message": text}`` on both generations: generation 1's
+    pages and generation 2's own pages (seeds 003, 004) print this shape, with a snake code."""
 
     def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
         super().__init__(message)
@@ -31,8 +35,8 @@ class ApiError(Exception):
 
 
 def error_body(error: ApiError, generation: str) -> dict[str, Any]:
-    code = error.message if generation == "v2" else error.code
-    return {"success": False, "error": code, "message": error.message, **error.extra}
+    """The same shape on both generations (``generation`` is kept for callers that answer per generation)."""
+    return {"success": False, "error": error.code, "message": error.message, **error.extra}
 
 
 def error_response(error: ApiError, generation: str) -> JSONResponse:

@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from starlette.responses import Response
 
 from .context import Ctx, api
-from .demo_data import Record, fmt, iso
+from .demo_data import Record, iso, receipt_customer, receipt_defaults, receipt_line, receipt_meta
 from .listing import apply_filters, page_of, sort_records
 from .query import with_values
 from .responses import ApiError, ok
 from .state import BrandData, clone
 from .validation import day_bounds
+from .venue_time import day_start, local_text, utc_now, zone_of
 
 LIFECYCLE = ("PENDING", "RECEIVED", "IGNORE", "DELIVERED")
 ORDER_SORTS = ("id", "created_at", "updated_at", "status")
 
 
 def date_range(ctx: Ctx) -> tuple[datetime | None, datetime | None]:
-    """``date[0]``/``date[1]`` (inclusive days, each optional) as [start, end) datetimes."""
+    """``date[0]``/``date[1]`` (inclusive days, each optional) as [start, end) instants: the venue's local
+    midnights, so a day is the venue's day (seed 002's local times)."""
     first, last = day_bounds(ctx.query.get("date"))
-    start = datetime(first.year, first.month, first.day, tzinfo=timezone.utc) if first else None
+    tz = zone_of(ctx)
+    start = day_start(first, tz) if first else None
     end = None
     if last is not None and last < date.max:  # the last day there is has no end
-        end = datetime(last.year, last.month, last.day, tzinfo=timezone.utc) + timedelta(days=1)
+        end = day_start(last + timedelta(days=1), tz)
     return start, end
 
 
@@ -51,12 +54,13 @@ def list_orders(ctx: Ctx) -> Response:
     if status is not None and status not in LIFECYCLE:
         raise ApiError(400, "invalid_parameter", f"status must be one of {', '.join(LIFECYCLE)}")
     start, end = date_range(ctx)
+    zone = zone_of(ctx)
     records = [
         o
         for o in ctx.brand.table("orders").values()
         if (status is None or o["status"] == status)
-        and (start is None or o["_created"] >= fmt(start))
-        and (end is None or o["_created"] < fmt(end))
+        and (start is None or o["_created"] >= local_text(start, zone))
+        and (end is None or o["_created"] < local_text(end, zone))
     ]
     records = sort_records(ctx, apply_filters(ctx, records), ORDER_SORTS)
     views = [public(order_view(ctx, o)) for o in records]
@@ -99,7 +103,7 @@ def _check_product(brand: BrandData, product_id: Any, where: str) -> Record:
 def new_order(ctx: Ctx, customer_id: Any, payload: Record, meta: Any) -> Record:
     orders = ctx.brand.table("orders")
     order_id = ctx.brand.next_id("orders")
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     order: Record = {
         "id": order_id,
         "venue_id": int(payload["service"]["venue_id"]),
@@ -114,6 +118,9 @@ def new_order(ctx: Ctx, customer_id: Any, payload: Record, meta: Any) -> Record:
         "receive_terminal_id": None,
         "status": "PENDING",
         "payload": {
+            "auto_order_accept": False,
+            "auto_order_sent_to_station": False,
+            "delivery_fee": 0,
             **payload,
             "meta": meta if isinstance(meta, dict) else {},
             "customer_id": customer_id,
@@ -124,9 +131,11 @@ def new_order(ctx: Ctx, customer_id: Any, payload: Record, meta: Any) -> Record:
         "updated_at": iso(now),
         "deleted_at": None,
         "integration_response": None,
-        "_created": fmt(now),
+        "_created": local_text(now, zone_of(ctx)),
     }
     orders[order_id] = order
+    if order["payload"]["auto_order_accept"] is True:  # the POS accepts it at once (seed 004's payload flag)
+        return accept_order(ctx.brand, order_id)
     return order
 
 
@@ -231,91 +240,80 @@ def update_order(ctx: Ctx) -> Response:
     status = body["status"]
     allowed = ("IGNORE",) if ctx.state.config.strict_order_status else LIFECYCLE
     _require(status in allowed, "Status is not allowed")
+    if status == "RECEIVED":  # only by opening its receipt, as the POS does
+        _require(order["status"] == "PENDING", f"Order is {order['status']}, not PENDING")
+        return ok(accept_order(ctx.brand, int(order["id"])))
     order["status"] = status
-    order["updated_at"] = iso(datetime.now(timezone.utc))
+    order["updated_at"] = iso(utc_now())
     return ok(public(clone(order)))
 
 
+#: The simulated clerk opens the receipt this long before the accept call returns: a person is never
+#: faster than a second, and a client closing it at once (as tests do) sends a later ``closed_at``.
+CLERK_DELAY = timedelta(seconds=1)
+
+
 def accept_order(brand: BrandData, order_id: int) -> Record:
-    """The POS clerk accepts: PENDING → RECEIVED, and an open receipt is made from the order's products."""
+    """The POS clerk accepts: PENDING → RECEIVED, which opens a receipt from the order's products; the order
+    then carries its id (seed 004: "RECEIVED orders automatically transition into open receipts")."""
     order = brand.table("orders").get(order_id)
     if order is None:
         raise ApiError(404, "not_found", "Order not found")
     if order["status"] != "PENDING":
         raise ApiError(400, "validation_failed", f"Order is {order['status']}, not PENDING")
-    now = datetime.now(timezone.utc)
+    opened = utc_now().replace(microsecond=0) - CLERK_DELAY
+    tz = brand.receipts.historic.zones.of(order["venue_id"])
+    local = local_text(opened, tz)
     receipt_id = brand.receipts.next_id
+    payload = order["payload"]
     lines = []
-    subtotal = 0.0
-    for index, line in enumerate(order["payload"].get("products") or []):
-        product = brand.table("catalog").get(line["product_id"], {})
+    for index, line in enumerate(payload.get("products") or []):
+        product = brand.table("catalog")[line["product_id"]]  # checked when the order was made
         price = float((line.get("meta") or {}).get("price") or product.get("price") or 0)
-        total = round(price * line["count"], 2)
-        subtotal += total
-        lines.append(
-            {
-                "id": receipt_id * 10 + index,
-                "cid": str(uuid.uuid4()),
-                "product_id": line["product_id"],
-                "receipt_id": receipt_id,
-                "meta": {"product": {"name": product.get("name"), "price": price}},
-                "count": line["count"],
-                "portion_size": line.get("portion_size", 1),
-                "total": total,
-                "price": price,
-                "is_gift": 0,
-                "subtotal": total,
-                "discount_rate": 0,
-                "discount_value": 0,
-                "discount_type": 0,
-                "total_discount": 0,
-                "receipt_discount": 0,
-                "receipt_product_modificators": [],
-                "taxes": [],
-            }
-        )
-    total = round(subtotal, 2)
+        line_id = receipt_id * 10 + index
+        sold = receipt_line(receipt_id, line_id, str(uuid.uuid4()), product, line["count"], price, opened)
+        lines.append({**sold, "portion_size": line.get("portion_size", 1)})
+    total = round(sum(line["total"] for line in lines), 2)
+    sale_type_id = payload["service"].get("sale_type_id")
+    user = brand.table("users").get(1) or {}
+    sale_type = brand.table("sale_types").get(int(sale_type_id or 0)) or {}
+    customer = brand.table("customers").get(int(order.get("customer_id") or 0))
     receipt: Record = {
+        **receipt_defaults(),
         "id": receipt_id,
         "venue_id": order["venue_id"],
         "cid": str(uuid.uuid4()),
         "user_id": 1,
         "open_by_user_id": 1,
+        "seller_id": 1,
         "terminal_id": 1,
         "source": "call_center",
         "service_notification_id": order_id,
         "customer_id": order.get("customer_id"),
-        "sale_type_id": order["payload"]["service"].get("sale_type_id"),
-        "guests": 1,
-        "status": 1,
-        "lock": False,
-        "meta": {"customer": order["payload"].get("customer")},
+        "sale_type_id": sale_type_id,
+        "meta": {
+            **receipt_meta(user.get("username"), sale_type.get("name"), opened),
+            "customer": payload.get("customer"),
+        },
         "total": total,
         "subtotal": total,
         "original_subtotal": total,
-        "payment_methods": [],
-        "fiscal_id": None,
-        "by_cash": 0,
-        "by_card": 0,
+        "totalCost": round(sum(float(line["cost"] or 0) * line["count"] for line in lines), 2),
         "remaining": total,
-        "discount_type": 0,
-        "discount_value": 0,
-        "discount_rate": 0,
-        "service_charge": 0,
-        "service_charge_value": 0,
-        "delivery_fee": order["payload"].get("delivery_fee", 0),
-        "description": None,
+        "delivery_fee": payload.get("delivery_fee", 0),
+        "terminal_version": "3253",
         "order_status": "NEW",
         "order_number": f"RPO-{order_id:05d}",
-        "created_at": fmt(now),
-        "updated_at": fmt(now),
-        "closed_at": None,
-        "shift_date": now.strftime("%Y-%m-%d"),
-        "deleted_at": None,
+        "created_at": local,
+        "updated_at": local,
+        "terminal_updated_at": local,
+        "shift_date": local[:10],
         "receipt_products": lines,
+        "customer": receipt_customer(customer),
     }
     brand.receipts.save(receipt)
+    accepted = max(opened, datetime.fromisoformat(order["created_at"].replace("Z", "+00:00")))
     order.update(
-        status="RECEIVED", receipt_id=receipt_id, receive_user_id=1, receive_terminal_id=1, updated_at=iso(now)
+        status="RECEIVED", receipt_id=receipt_id, receive_user_id=1, receive_terminal_id=1, updated_at=iso(accepted)
     )
     return public(clone(order))
