@@ -16,8 +16,10 @@ from integrify.clopos import (
     APITimeoutError,
     CloposClientClass,
     CloposConfigError,
+    ConflictError,
     NotFoundError,
     RateLimitError,
+    ReceiptConflictError,
 )
 from integrify.clopos.emulator import Emulator
 from integrify.clopos.schemas.common.response import ErrorResponse
@@ -123,12 +125,30 @@ def test_lost_answer_on_create_receipt_is_recovered(clopos_emulator: Emulator) -
     assert clopos_emulator.count("POST", RECEIPTS) == 2
 
 
-def test_first_attempt_conflict_is_reported_not_recovered(clopos_emulator: Emulator) -> None:
+def test_the_same_receipt_sent_again_is_returned_not_doubled(clopos_emulator: Emulator) -> None:
     client = sync_client(clopos_emulator)
     cid = str(uuid.uuid4())
-    assert client.create_receipt(cid=cid, payment_methods=PAY, user_id=1).ok
-    again = client.create_receipt(cid=cid, payment_methods=PAY, user_id=1)
-    assert again.status_code == 409 and not again.recovered
+    first = client.create_receipt(cid=cid, payment_methods=PAY, user_id=1, total=12.5).unwrap()
+    again = client.create_receipt(cid=cid, payment_methods=PAY, user_id=1, total="12.50")
+    assert again.ok and again.recovered and again.status_code == 200
+    assert again.unwrap().data.id == first.data.id
+    assert receipts_with_cid(clopos_emulator, cid) == 1
+
+
+def test_another_receipt_on_a_taken_cid_is_a_receipt_conflict(clopos_emulator: Emulator) -> None:
+    client = sync_client(clopos_emulator)
+    cid = str(uuid.uuid4())
+    first = client.create_receipt(cid=cid, payment_methods=PAY, user_id=1, total=12.5).unwrap()
+    other = [{"id": 1, "name": "Cash", "amount": 20}]
+    again = client.create_receipt(cid=cid, payment_methods=other, user_id=1, total=20)
+    assert again.status_code == 409 and not again.ok and not again.recovered
+    error = again.error()
+    assert isinstance(error, ReceiptConflictError) and isinstance(error, ConflictError)
+    assert error.stored_receipt_id == first.data.id
+    assert error.differences == ["total (20 sent, 12.5 stored)", "payment amounts"]
+    assert str(first.data.id) in str(error)
+    with pytest.raises(ReceiptConflictError):
+        sync_client(clopos_emulator, raise_errors=True).create_receipt(cid=cid, payment_methods=other, user_id=1)
     assert receipts_with_cid(clopos_emulator, cid) == 1
 
 

@@ -27,7 +27,9 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ReceiptConflictError,
     ResponseDecodeError,
+    ResponseTooLargeError,
     UnsupportedOperationError,
 )
 from .schemas.common.types import UNSET
@@ -60,6 +62,8 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimit",
     "RateLimitError",
+    "ReceiptConflictError",
     "ResponseDecodeError",
+    "ResponseTooLargeError",
     "UnsupportedOperationError",
 ]

@@ -47,6 +47,12 @@ class ClientOptions(TypedDict, total=False):
     raise_errors: bool
     #: Pages fetched at once by async ``.iter()`` / ``.pages()``.
     prefetch: int
+    #: Seconds a whole call may take, retries and waits included; default 120, ``None`` for no limit.
+    total_timeout: float | None
+    #: Largest answer body read, in bytes (default 64 MiB); larger raises ``ResponseTooLargeError``.
+    max_response_bytes: int
+    #: Raise ``ResponseDecodeError`` when a 2xx body does not match its model (default: keep and warn).
+    strict_validation: bool
     #: The venue's IANA time zone (default ``CLOPOS_TIMEZONE``, else ``Asia/Baku``); see docs/client.md.
     timezone: str | None
     #: Your own ``httpx.Client`` (sync) or ``httpx.AsyncClient`` (async); you close it.
@@ -154,6 +160,9 @@ class CloposClientClass(
             backoff=options.get("backoff", 0.5),
             raise_errors=options.get("raise_errors", False),
             prefetch=options.get("prefetch", 4),
+            total_timeout=options.get("total_timeout", 120.0),
+            max_response_bytes=options.get("max_response_bytes", 64 * 1024 * 1024),
+            strict_validation=options.get("strict_validation", False),
             timezone=zone_name(options.get("timezone")),
         )
         self._setup(config)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .schemas.common.response import ErrorResponse
@@ -96,6 +96,32 @@ class NotFoundError(APIStatusError):
 
 class ConflictError(APIStatusError):
     """409: a unique key (receipt ``cid``; customer ``code``, ``phone``, ``cid``) is taken."""
+
+
+class ReceiptConflictError(ConflictError):
+    """409 on ``create_receipt``: the ``cid`` is taken by a stored receipt that differs from this one.
+
+    ``stored_receipt_id`` names it; ``differences`` lists what differs (total, payments, product lines).
+    """
+
+    def __init__(self, *, stored_receipt_id: int | None, differences: list[str], **kwargs: Any) -> None:
+        self.stored_receipt_id = stored_receipt_id
+        self.differences = differences
+        super().__init__(**kwargs)
+        self.args = (
+            f"{self.args[0]}; the cid belongs to receipt id={stored_receipt_id}, which differs in "
+            + ", ".join(differences),
+        )
+
+
+class ResponseTooLargeError(CloposError):
+    """The answer's body was larger than the client's ``max_response_bytes``; it was not read further."""
+
+    def __init__(self, message: str, *, method: str, path: str, limit: int) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        self.limit = limit
 
 
 class RateLimitError(APIStatusError):

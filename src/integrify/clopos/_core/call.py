@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import enum
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -96,8 +97,11 @@ class APIResponse(Generic[T]):
     body: T | ErrorResponse
     method: str
     path: str
-    #: True when a lost create_receipt answer was recovered by looking the receipt up by its cid.
+    #: True when the answer of an earlier attempt was lost and the outcome was recovered: a create_receipt
+    #: found by its cid, or a DELETE whose retry met 404 because the first attempt had deleted it.
     recovered: bool = False
+    #: The typed error for this answer when the flow knows more than its status (ReceiptConflictError).
+    known_error: APIStatusError | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -120,6 +124,8 @@ class APIResponse(Generic[T]):
         return self.body
 
     def error(self) -> APIStatusError:
+        if self.known_error is not None:
+            return self.known_error
         body = self.body if isinstance(self.body, ErrorResponse) else ErrorResponse()
         cls = status_error_class(self.status_code if self.status_code >= 300 else 400)
         return cls(
@@ -135,10 +141,12 @@ class APIResponse(Generic[T]):
 
 
 def _number(value: str | None) -> float | None:
+    """A finite number from a header, else ``None`` (``nan``, ``inf`` and junk count as absent)."""
     try:
-        return float(value) if value is not None else None
+        number = float(value) if value is not None else None
     except ValueError:
         return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def rate_limit_from(headers: httpx.Headers) -> RateLimit | None:

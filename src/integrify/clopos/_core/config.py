@@ -20,6 +20,7 @@ from ..env import (
     env,
 )
 from ..venue_time import venue_zone
+from .tokens import secret
 
 #: Connect fast, wait for slow answers: Clopos's own gateway gives up on its upstream after 8 s.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -45,6 +46,12 @@ class Config:
     raise_errors: bool = False
     #: Pages in flight at once in async iteration.
     prefetch: int = 4
+    #: Seconds a whole call may take, retries and waits included (``None``: no limit).
+    total_timeout: float | None = 120.0
+    #: Largest answer body read, in bytes; a larger one raises ``ResponseTooLargeError``.
+    max_response_bytes: int = 64 * 1024 * 1024
+    #: Raise ``ResponseDecodeError`` when a 2xx body does not match its model, instead of keeping the value.
+    strict_validation: bool = False
     #: The venue's IANA time zone (``None``: ``CLOPOS_TIMEZONE``, else ``Asia/Baku``); see venue_time.py.
     timezone: str | None = None
 
@@ -53,7 +60,7 @@ class Config:
         return Settings(
             base_url=(self.base_url or env(ENV_BASE_URL) or BASE_URL).rstrip("/"),
             client_id=self.client_id or env(ENV_CLIENT_ID),
-            client_secret=self.client_secret or env(ENV_CLIENT_SECRET),
+            client_secret=secret(self.client_secret or env(ENV_CLIENT_SECRET)),
             brand=self.brand or env(ENV_BRAND),
             venue_id=self.venue_id or env(ENV_VENUE_ID),
             integrator_id=self.integrator_id or env(ENV_INTEGRATOR_ID),

@@ -25,7 +25,9 @@ from ..errors import (
     CloposConfigError,
     InternalServerError,
     RateLimitError,
+    ReceiptConflictError,
     ResponseDecodeError,
+    ResponseTooLargeError,
     UnsupportedOperationError,
 )
 from ..schemas.auth.response import AuthResponse
@@ -33,17 +35,15 @@ from ..schemas.common.response import ErrorResponse, ObjectListResponse
 from ..schemas.receipts.object import Receipt
 from .call import APIResponse, Call, DryRequest, RateLimit, Retry, rate_limit_from, retry_after_from
 from .config import Config, Settings
-from .tokens import Credentials, Token
+from .decode import tolerant
+from .receipts import receipt_differences
+from .tokens import Credentials, Secret, Token
+from .wire import Answer, Body, Send, TooLarge, with_query
 
 log = logging.getLogger("integrify.clopos")
 
 T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
-
-
-@dataclass(frozen=True, slots=True)
-class Send:
-    request: httpx.Request
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,7 @@ Flow = Generator[Action, Any, R]
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 RETRY_STATUSES = frozenset({502, 503, 504})
 REDACTED = "***"
+BASE_HEADERS = {"accept": "application/json", "user-agent": "integrify-clopos"}
 SECRET_HEADERS = frozenset({"x-token", "authorization"})
 SECRET_FIELDS = frozenset({"client_secret", "token"})
 
@@ -91,6 +92,11 @@ def _json_default(value: Any) -> Any:
 
 def encode_json(body: Any) -> bytes:
     return json.dumps(body, default=_json_default, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _in_time(deadline: float | None, wait: float) -> bool:
+    """Whether waiting ``wait`` seconds still leaves the call before its deadline."""
+    return deadline is None or time.monotonic() + wait < deadline
 
 
 def redact(value: Any) -> Any:
@@ -129,7 +135,7 @@ class Flows:
             if call.headers is not MISSING
             else {}
         )
-        headers = {"accept": "application/json"}
+        headers = dict(BASE_HEADERS)
         if settings.api_version == "v1" and call.needs_token:
             if settings.brand:
                 headers["x-brand"] = settings.brand
@@ -138,6 +144,8 @@ class Flows:
         elif settings.venue_id and call.needs_token:
             headers["x-venue"] = str(settings.venue_id)
         headers.update(given)
+        if "x-token" in headers:
+            headers["x-token"] = Secret(headers["x-token"])
         if call.json is not MISSING:
             headers["content-type"] = "application/json"
         return headers
@@ -198,38 +206,38 @@ class Flows:
         settings = self.config.resolve()
         url = self._url(settings, call)
         headers = self._headers(settings, call)
+        total = self.config.total_timeout
+        deadline = time.monotonic() + total if total is not None else None
         credentials: Credentials | None = None
         if call.needs_token and "x-token" not in headers:
             credentials = self._credentials(settings, headers)
-            headers["x-token"] = yield from self.token(credentials, stale=None)
-        response = yield from self.attempts(call, url, headers)
+            headers["x-token"] = yield from self.token(credentials, None, deadline)
+        response = yield from self.attempts(call, url, headers, deadline)
         if call.issues_token is not None and response.ok:
             self.store_token(call.issues_token, response.body)
         if response.status_code == 401 and credentials is not None:
             log.info("%s %s: token refused, renewing it and replaying once", call.method, call.path)
-            headers["x-token"] = yield from self.token(credentials, stale=headers["x-token"])
-            response = yield from self.attempts(call, url, headers)
+            headers["x-token"] = yield from self.token(credentials, headers["x-token"], deadline)
+            response = yield from self.attempts(call, url, headers, deadline)
         if self.config.raise_errors:
             response.raise_for_status()
         return response
 
-    def token(self, credentials: Credentials, stale: str | None) -> Flow[str]:
+    def token(self, credentials: Credentials, stale: str | None, deadline: float | None) -> Flow[str]:
         """A fresh token for the set; ``stale`` is one the server refused."""
         cached = self.shared.tokens.get(credentials.key)
         if cached is not None and cached.fresh() and cached.value != stale:
             return cached.value
-        value: str = yield Locked(credentials.key, self._renew(credentials, stale))
+        value: str = yield Locked(credentials.key, self._renew(credentials, stale, deadline))
         return value
 
-    def _renew(self, credentials: Credentials, stale: str | None) -> Flow[str]:
+    def _renew(self, credentials: Credentials, stale: str | None, deadline: float | None) -> Flow[str]:
         cached = self.shared.tokens.get(credentials.key)
         if cached is not None and cached.fresh() and cached.value != stale:
             return cached.value  # another caller renewed it while we waited for the lock
         auth = Call("POST", "/auth", AuthResponse, json=credentials.auth_body(), needs_token=False)
         url = credentials.base_url + ("/v2/auth" if credentials.api_version == "v2" else "/auth")
-        response = yield from self.attempts(
-            auth, url, {"accept": "application/json", "content-type": "application/json"}
-        )
+        response = yield from self.attempts(auth, url, {**BASE_HEADERS, "content-type": "application/json"}, deadline)
         body = response.unwrap()  # a refused auth raises its typed error, whatever raise_errors says
         token = self.store_token(credentials, body)
         return token.value
@@ -245,30 +253,39 @@ class Flows:
         self.shared.tokens[credentials.key] = token
         return token
 
-    def attempts(self, call: Call[T], url: str, headers: dict[str, str]) -> Flow[APIResponse[T]]:
+    def attempts(
+        self, call: Call[T], url: str, headers: dict[str, str], deadline: float | None
+    ) -> Flow[APIResponse[T]]:
         """Send with retries; see docs/resilience.md for the table of what is retried."""
-        content = encode_json(call.json) if call.json is not MISSING else None
-        extensions = {"timeout": self.config.timeout.as_dict()}
+        send = Send(
+            call.method,
+            with_query(url, call.params),
+            headers,
+            Body(encode_json(call.json)) if call.json is not MISSING else None,
+            self.config.timeout,
+            deadline,
+            self.config.max_response_bytes,
+        )
         maybe_applied = False  # an earlier attempt may have reached the server
         attempt = 0
         while True:
-            request = httpx.Request(
-                call.method,
-                url,
-                params=cast(QueryPairs, call.params),
-                headers=headers,
-                content=content,
-                extensions=extensions,
-            )
             started = time.monotonic()
-            outcome = yield Send(request)
+            outcome = yield send
             elapsed = time.monotonic() - started
             if isinstance(outcome, BaseException):
+                if isinstance(outcome, TooLarge):
+                    raise ResponseTooLargeError(
+                        f"{call.method} {call.path}: the answer is larger than max_response_bytes "
+                        f"({self.config.max_response_bytes}); it was not read",
+                        method=call.method,
+                        path=call.path,
+                        limit=self.config.max_response_bytes,
+                    )
                 sent = not isinstance(outcome, NOT_SENT)
                 retryable = not sent or call.retry is not Retry.NEVER_AFTER_SEND
-                if retryable and attempt < self.config.max_retries:
+                wait = self._backoff(attempt)
+                if retryable and attempt < self.config.max_retries and _in_time(deadline, wait):
                     maybe_applied = maybe_applied or sent
-                    wait = self._backoff(attempt)
                     self._log_retry(call, attempt, f"{type(outcome).__name__}", wait, elapsed)
                     yield Sleep(wait)
                     attempt += 1
@@ -279,12 +296,17 @@ class Flows:
             if limits is not None:
                 self.shared.last_rate_limit = limits
             log.debug("%s %s -> %s attempt=%d elapsed=%.3fs", call.method, call.path, status, attempt + 1, elapsed)
-            if status == 409 and call.retry is Retry.CID_RECOVERY and maybe_applied and call.cid:
-                recovered = yield from self._recover_receipt(call, url, headers)
-                if recovered is not None:
-                    return recovered
+            if status == 409 and call.retry is Retry.CID_RECOVERY and call.cid:
+                conflict = yield from self._resolve_conflict(call, url, headers, outcome, deadline)
+                if conflict is not None:
+                    return conflict
+            if status == 404 and call.method == "DELETE" and maybe_applied:
+                log.info("DELETE %s: 404 after an attempt whose answer was lost: it was deleted then", call.path)
+                deleted = call.response.model_validate({"success": True})
+                return APIResponse(200, outcome.headers, deleted, call.method, call.path, recovered=True)
             if status == 429 or self._retry_status(call, status):
                 asked = retry_after_from(outcome.headers)
+                wait = self._backoff(attempt) if asked is None else asked
                 if asked is not None and asked > self.config.max_retry_wait:
                     error_class = RateLimitError if status == 429 else InternalServerError
                     raise error_class(
@@ -294,9 +316,8 @@ class Flows:
                         body=self._error_body(outcome),
                         retry_after=asked,
                     )
-                if attempt < self.config.max_retries:
+                if attempt < self.config.max_retries and _in_time(deadline, wait):
                     maybe_applied = maybe_applied or status != 429
-                    wait = self._backoff(attempt) if asked is None else asked
                     self._log_retry(call, attempt, f"status {status}", wait, elapsed)
                     yield Sleep(wait)
                     attempt += 1
@@ -304,9 +325,13 @@ class Flows:
             try:
                 body = self.parse(call, outcome)
             except ResponseDecodeError as error:
-                if call.retry is not Retry.NEVER_AFTER_SEND and attempt < self.config.max_retries:
+                wait = self._backoff(attempt)
+                if (
+                    call.retry is not Retry.NEVER_AFTER_SEND
+                    and attempt < self.config.max_retries
+                    and _in_time(deadline, wait)
+                ):
                     maybe_applied = True
-                    wait = self._backoff(attempt)
                     self._log_retry(call, attempt, "unreadable body", wait, elapsed)
                     yield Sleep(wait)
                     attempt += 1
@@ -356,8 +381,14 @@ class Flows:
             message += f" (after {self.config.max_retries + 1} attempts)"
         return kind(message, method=call.method, path=call.path, request_sent=sent)
 
-    def _recover_receipt(self, call: Call[T], url: str, headers: dict[str, str]) -> Flow[APIResponse[T] | None]:
-        """After a lost create_receipt answer, a 409 on its cid means it was stored: fetch it."""
+    def _resolve_conflict(
+        self, call: Call[T], url: str, headers: dict[str, str], answer: Answer, deadline: float | None
+    ) -> Flow[APIResponse[T] | None]:
+        """A 409 on create_receipt's cid: the stored receipt is this one (a lost answer) or another.
+
+        This one: returned as the success it was (``recovered=True``), in this call or a later one with
+        the same cid. Another: the 409 with a :class:`ReceiptConflictError` naming it. Not found: ``None``.
+        """
         lookup = Call(
             "GET",
             "/receipts",
@@ -371,19 +402,31 @@ class Flows:
             ],
         )
         get_headers = {key: value for key, value in headers.items() if key != "content-type"}
-        found = yield from self.attempts(lookup, url, get_headers)
+        found = yield from self.attempts(lookup, url, get_headers, deadline)
         if not found.ok or isinstance(found.body, ErrorResponse):
             return None
-        for receipt in found.body.data:
-            if receipt.cid == call.cid:
-                log.info("POST %s: answer was lost; receipt cid=%s found as id=%s", call.path, call.cid, receipt.id)
-                body = call.response.model_validate({"success": True, "data": receipt})
-                return APIResponse(200, found.headers, body, call.method, call.path, recovered=True)
-        return None
+        stored = next((receipt for receipt in found.body.data if receipt.cid == call.cid), None)
+        if stored is None:
+            return None
+        differences = receipt_differences(call.json, stored)
+        if not differences:
+            log.info("POST %s: receipt cid=%s is stored as id=%s: returned as created", call.path, call.cid, stored.id)
+            body = call.response.model_validate({"success": True, "data": stored})
+            return APIResponse(200, found.headers, body, call.method, call.path, recovered=True)
+        error_body = self._error_body(answer)
+        conflict = ReceiptConflictError(
+            stored_receipt_id=stored.id if isinstance(stored.id, int) else None,
+            differences=differences,
+            status_code=409,
+            method=call.method,
+            path=call.path,
+            body=error_body,
+        )
+        return APIResponse(409, answer.headers, error_body, call.method, call.path, known_error=conflict)
 
     # -- parsing ----------------------------------------------------------------------------
 
-    def parse(self, call: Call[T], response: httpx.Response) -> T | ErrorResponse:
+    def parse(self, call: Call[T], response: Answer) -> T | ErrorResponse:
         """The documented model for a success, ErrorResponse for an error; parsed once from bytes."""
         status = response.status_code
         content = response.content
@@ -394,7 +437,7 @@ class Flows:
                 return self._parse_slow(call, response, error)
         return self._error_body(response)
 
-    def _parse_slow(self, call: Call[T], response: httpx.Response, error: ValidationError) -> ErrorResponse:
+    def _parse_slow(self, call: Call[T], response: Answer, error: ValidationError) -> T | ErrorResponse:
         try:
             data = json.loads(response.content)
         except ValueError:
@@ -406,6 +449,10 @@ class Flows:
             ) from None
         if isinstance(data, dict) and data.get("success") is False:
             return ErrorResponse.model_validate(data)
+        if not self.config.strict_validation:
+            body = tolerant(call.response, data)
+            if body is not None:
+                return cast(T, body)
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise ResponseDecodeError(
@@ -415,14 +462,14 @@ class Flows:
             status_code=response.status_code,
         ) from None
 
-    def _error_body(self, response: httpx.Response) -> ErrorResponse:
+    def _error_body(self, response: Answer) -> ErrorResponse:
         try:
             return ErrorResponse.model_validate_json(response.content)
         except ValidationError:
             return ErrorResponse(error="invalid_response", message=self._describe_unreadable(response))
 
     @staticmethod
-    def _describe_unreadable(response: httpx.Response) -> str:
+    def _describe_unreadable(response: Answer) -> str:
         kind = response.headers.get("content-type", "no content type").split(";")[0]
         size = len(response.content)
         return f"HTTP {response.status_code} with an unreadable body ({kind}, {size} bytes, not the API's JSON)"

@@ -9,6 +9,20 @@ from dataclasses import dataclass, field
 from ..env import ApiVersion
 
 
+class Secret(str):
+    """A ``str`` whose ``repr`` is masked, so frame locals, reprs and tracebacks never show it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+
+def secret(value: str | None) -> Secret | None:
+    """``value`` as a :class:`Secret` (``None`` stays ``None``)."""
+    return value if value is None or isinstance(value, Secret) else Secret(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Credentials:
     """One credential set. ``repr`` never shows the secret."""
@@ -20,6 +34,9 @@ class Credentials:
     brand: str
     venue_id: str | None
     integrator_id: str | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "client_secret", Secret(self.client_secret))
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -52,7 +69,7 @@ class Token:
         else:
             lifetime = expires_in if expires_in is not None else 3600.0
         margin = min(60.0, max(lifetime, 0.0) * 0.1)
-        return cls(value=value, renew_at=time.monotonic() + lifetime - margin)
+        return cls(value=Secret(value), renew_at=time.monotonic() + lifetime - margin)
 
     def fresh(self) -> bool:
         return time.monotonic() < self.renew_at

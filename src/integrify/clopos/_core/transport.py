@@ -1,38 +1,58 @@
-"""The two drivers of the request flow: blocking I/O with threads, and asyncio."""
+"""The two drivers of the request flow: blocking I/O with threads, and asyncio.
+
+A driver runs a flow's actions; the bytes go through a sender (``send_*.py``): by default
+``http.client`` (sync) and aiohttp (async), or the ``httpx`` client you passed in.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
-import weakref
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
 
-from .flow import Flow, Locked, Send, Sleep
+from .flow import Flow, Locked, Sleep
+from .send_aiohttp import AiohttpSender
+from .send_httpx import LIMITS, AsyncHttpxSender, HttpxSender
+from .send_stdlib import StdlibSender
+from .wire import Send
 
 R = TypeVar("R")
 
-LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
+
+
+def proxy_configured() -> bool:
+    """A proxy is set in the environment (then the sync client sends through httpx, which honours it)."""
+    return any(os.environ.get(name) or os.environ.get(name.upper()) for name in PROXY_VARIABLES)
 
 
 class SyncTransport:
-    """Runs flows with a pooled ``httpx.Client``; one lock per credential set across threads."""
+    """Runs flows in the calling thread; one lock per credential set across threads."""
 
     def __init__(self, http_client: httpx.Client | None = None) -> None:
-        self._http = http_client
-        self._owns_http = http_client is None
+        self._given = http_client
+        self._sender: StdlibSender | HttpxSender | None = None
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
         self._guard = threading.Lock()
 
     @property
-    def http(self) -> httpx.Client:
-        if self._http is None:
+    def sender(self) -> StdlibSender | HttpxSender:
+        if self._sender is None:
             with self._guard:
-                if self._http is None:
-                    self._http = httpx.Client(limits=LIMITS)
-        return self._http
+                if self._sender is None:
+                    if self._given is not None:
+                        self._sender = HttpxSender(self._given)
+                    elif proxy_configured():
+                        self._sender = HttpxSender(httpx.Client(limits=LIMITS))
+                    else:
+                        self._sender = StdlibSender()
+        return self._sender
 
     def _lock(self, key: tuple[str, ...]) -> threading.Lock:
         with self._guard:
@@ -47,10 +67,7 @@ class SyncTransport:
                 result: R = stop.value
                 return result
             if isinstance(action, Send):
-                try:
-                    value = self.http.send(action.request)
-                except httpx.TransportError as error:
-                    value = error
+                value = self.sender.send(action)
             elif isinstance(action, Sleep):
                 time.sleep(action.seconds)
                 value = None
@@ -62,39 +79,57 @@ class SyncTransport:
             return self.run(action.flow)
 
     def close(self) -> None:
-        if self._http is not None and self._owns_http:
-            self._http.close()
-            self._http = None
+        sender, self._sender = self._sender, None
+        if isinstance(sender, StdlibSender):
+            sender.close()
+        elif sender is not None and self._given is None:
+            sender.http.close()
+
+
+@dataclass(slots=True)
+class _LoopRoom:
+    """What one event loop uses: its sender, its auth locks, and the generator that closes them."""
+
+    sender: AiohttpSender | AsyncHttpxSender
+    locks: dict[tuple[str, ...], asyncio.Lock] = field(default_factory=dict)
+    closer: AsyncGenerator[None, None] | None = None
 
 
 class AsyncTransport:
-    """Runs flows with a pooled ``httpx.AsyncClient`` per event loop; one lock per credential set."""
+    """Runs flows on the running event loop; each loop has its own connections, closed when it ends.
+
+    A pool belongs to one loop. When a loop shuts down (``asyncio.run`` ending, pytest-asyncio's
+    teardown), its async generators are closed, ours among them, and it closes that loop's pool; a
+    loop closed without that is forgotten when the next loop arrives.
+    """
 
     def __init__(self, http_client: httpx.AsyncClient | None = None) -> None:
         self._given = http_client
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, ...], asyncio.Lock]] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._rooms: dict[asyncio.AbstractEventLoop, _LoopRoom] = {}
 
-    @property
-    def http(self) -> httpx.AsyncClient:
-        """The given client, or this loop's own (a pool cannot be shared between event loops)."""
-        if self._given is not None:
-            return self._given
+    async def _room(self) -> _LoopRoom:
         loop = asyncio.get_running_loop()
-        client = self._clients.get(loop)
-        if client is None:
-            client = self._clients[loop] = httpx.AsyncClient(limits=LIMITS)
-        return client
+        room = self._rooms.get(loop)
+        if room is None:
+            for other in [other for other in self._rooms if other.is_closed()]:
+                del self._rooms[other]
+            sender = AsyncHttpxSender(self._given) if self._given is not None else AiohttpSender()
+            room = self._rooms[loop] = _LoopRoom(sender)
+            room.closer = self._close_with(loop, room)
+            await room.closer.asend(None)  # registered with the loop: closed at its shutdown
+        return room
 
-    def _lock(self, key: tuple[str, ...]) -> asyncio.Lock:
-        locks = self._locks.setdefault(asyncio.get_running_loop(), {})
-        return locks.setdefault(key, asyncio.Lock())
+    async def _close_with(self, loop: asyncio.AbstractEventLoop, room: _LoopRoom) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            if self._rooms.get(loop) is room:
+                del self._rooms[loop]
+            if isinstance(room.sender, AiohttpSender):
+                await room.sender.aclose()
 
     async def run(self, flow: Flow[R]) -> R:
+        room = self._rooms.get(asyncio.get_running_loop()) or await self._room()
         value: Any = None
         while True:
             try:
@@ -103,19 +138,16 @@ class AsyncTransport:
                 result: R = stop.value
                 return result
             if isinstance(action, Send):
-                try:
-                    value = await self.http.send(action.request)
-                except httpx.TransportError as error:
-                    value = error
+                value = await room.sender.send(action)
             elif isinstance(action, Sleep):
                 await asyncio.sleep(action.seconds)
                 value = None
             else:
-                async with self._lock(action.key):
+                lock = room.locks.get(action.key) or room.locks.setdefault(action.key, asyncio.Lock())
+                async with lock:
                     value = await self.run(action.flow)
 
     async def aclose(self) -> None:
-        loop = asyncio.get_running_loop()
-        client = self._clients.pop(loop, None)
-        if client is not None:
-            await client.aclose()
+        room = self._rooms.get(asyncio.get_running_loop())
+        if room is not None and room.closer is not None:
+            await room.closer.aclose()

@@ -1,0 +1,141 @@
+"""Bytes to the documented models: a fast path, and a fallback that tolerates drift in the API's answers.
+
+A 2xx body is validated straight from bytes. When it does not match the model (a field whose type
+changed, a nested object without a field we require), the strict setting raises as before; by default
+the fields that do match are validated, those that do not are kept as the API sent them, and one
+warning per model path is logged with pydantic's reason. Nothing the API sent is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import AliasChoices, BaseModel, ValidationError
+
+log = logging.getLogger("integrify.clopos")
+
+_warned: set[str] = set()
+_warned_lock = threading.Lock()
+
+
+class _Unbuildable(Exception):
+    """The model cannot be built from this value (a required field is missing or the value is not an object)."""
+
+
+def tolerant(model: type[BaseModel], data: Any) -> BaseModel | None:
+    """``model`` from ``data``, keeping values that do not validate as given (see the module docstring).
+
+    ``None`` when even that is impossible (the top level lacks a required field or is not an object).
+    """
+    try:
+        return _tolerant(model, data, model.__name__)
+    except _Unbuildable:
+        return None
+
+
+def _tolerant(model: type[BaseModel], data: Any, path: str) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        failures = error.errors()
+    if not isinstance(data, dict):
+        _warn(path, failures[0]["msg"])
+        raise _Unbuildable(path)
+    names = _field_names(model)
+    bad: dict[str, tuple[bool, str]] = {}  # key -> (every failure lies deeper than the key, first message)
+    for failure in failures:
+        loc = failure["loc"]
+        if not loc or loc[0] not in data:  # a required field missing, or a model-level failure
+            _warn(f"{path}.{loc[0]}" if loc else path, failure["msg"])
+            raise _Unbuildable(path)
+        deeper, message = bad.get(str(loc[0]), (True, failure["msg"]))
+        bad[str(loc[0])] = (deeper and len(loc) > 1, message)
+    kept: dict[str, Any] = {}
+    stand_ins = {key: value for key, value in data.items() if key not in bad}
+    for key, (deeper, message) in bad.items():
+        field = model.model_fields.get(names.get(key, key))
+        where = f"{path}.{key}"
+        if field is not None and deeper:
+            kept[key] = value = _tolerant_value(field.annotation, data[key], where, message)
+            if isinstance(value, BaseModel):
+                stand_ins[key] = value
+            elif isinstance(value, list):
+                stand_ins[key] = [item for item in value if isinstance(item, BaseModel)]
+        else:
+            _warn(where, message)
+            kept[key] = data[key]
+    try:
+        instance = model.model_validate(stand_ins)
+    except ValidationError as error:
+        _warn(path, error.errors()[0]["msg"])
+        raise _Unbuildable(path) from None
+    for key, value in kept.items():
+        name = names.get(key, key)
+        instance.__dict__[name] = value
+        instance.__pydantic_fields_set__.add(name)
+    return instance
+
+
+def _tolerant_value(annotation: Any, value: Any, where: str, message: str) -> Any:
+    """A nested value: models and lists of models are rebuilt tolerantly, anything else kept as given."""
+    nested, many = _nested_model(annotation)
+    if nested is None:
+        _warn(where, message)
+        return value
+    try:
+        if many and isinstance(value, list):
+            return [_tolerant(nested, item, f"{where}[]") if isinstance(item, dict) else item for item in value]
+        return _tolerant(nested, value, where)
+    except _Unbuildable:
+        return value
+
+
+def _nested_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model inside ``annotation`` (through Optional, Union with sentinels, Annotated, list)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _nested_model(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            found = _nested_model(arg)
+            if found[0] is not None:
+                return found
+        return None, False
+    if origin is list:
+        args = get_args(annotation)
+        inner, _ = _nested_model(args[0]) if args else (None, False)
+        return inner, True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    return None, False
+
+
+def _field_names(model: type[BaseModel]) -> dict[str, str]:
+    """Every key a field may arrive under (name, alias, alias choices) -> the field's name."""
+    names: dict[str, str] = {}
+    for name, field in model.model_fields.items():
+        names[name] = name
+        if field.alias:
+            names[field.alias] = name
+        if isinstance(field.validation_alias, str):
+            names[field.validation_alias] = name
+        elif isinstance(field.validation_alias, AliasChoices):
+            for choice in field.validation_alias.choices:
+                if isinstance(choice, str):
+                    names[choice] = name
+    return names
+
+
+def _warn(where: str, message: str) -> None:
+    with _warned_lock:
+        if where in _warned:
+            return
+        _warned.add(where)
+    log.warning(
+        "answer does not match the model at %s (%s); kept as the API sent it (strict_validation=True raises)",
+        where,
+        message,
+    )

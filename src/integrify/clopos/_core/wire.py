@@ -1,0 +1,78 @@
+"""What the flow asks a sender for (``Send``) and what comes back (``Answer``), library-neutral.
+
+Senders (``send_stdlib``, ``send_aiohttp``, ``send_httpx``) turn a ``Send`` into bytes on the wire and
+return an ``Answer`` or an exception: ``httpx``'s exception classes are the shared vocabulary for
+"not sent" (``ConnectError``, ``ConnectTimeout``) and "sent, no full answer" (``ReadTimeout``,
+``ReadError``, ``RemoteProtocolError``), and :class:`TooLarge` for a body above the cap.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Union
+from urllib.parse import quote_plus
+
+import httpx
+
+QueryValue = Union[str, int, float, bool, None]
+
+
+class Body(bytes):
+    """An encoded request body; its ``repr`` shows only its size (it may carry a secret)."""
+
+    def __repr__(self) -> str:
+        return f"<body {len(self)} bytes>"
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """One HTTP request: ``deadline`` is on the monotonic clock (``None``: none); ``max_bytes`` caps the body."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    content: Body | None
+    timeout: httpx.Timeout
+    deadline: float | None
+    max_bytes: int
+
+    def remaining(self) -> float | None:
+        """Seconds left before the deadline (never below zero), or ``None``."""
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def __repr__(self) -> str:
+        return f"<Send {self.method} {self.url.split('?', 1)[0]}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A complete HTTP answer."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+
+class TooLarge(Exception):
+    """The answer's body exceeded ``Send.max_bytes``; it was not read further."""
+
+
+class DeadlinePassed(httpx.ReadTimeout):
+    """The call's ``total_timeout`` ran out while an answer was awaited or read."""
+
+
+def with_query(url: str, params: Sequence[tuple[str, QueryValue]]) -> str:
+    """``url`` with ``params`` encoded as httpx encodes them (``true``/``false``, ``None`` as empty)."""
+    if not params:
+        return url
+    return url + "?" + "&".join(f"{quote_plus(key)}={quote_plus(_text(value))}" for key, value in params)
+
+
+def _text(value: QueryValue) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else str(value)
