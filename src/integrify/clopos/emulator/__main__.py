@@ -29,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
         help="e.g. status:status=503,route=/open-api/receipts,times=2 (repeatable)",
     )
     p.add_argument("--relaxed-order-status", action="store_true", help="allow any status in PUT /orders/{id}")
+    p.add_argument("--activity", type=float, default=0.0, metavar="RATE", help="random POS actions per second")
     p.add_argument(
         "--log-size",
         type=int,
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         latency_ms=args.latency_ms,
         db=args.db,
         strict_order_status=not args.relaxed_order_status,
+        activity=args.activity,
         log_size=args.log_size,
         faults=faults,
     )

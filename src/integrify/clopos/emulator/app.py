@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from . import openapi
+from . import openapi, pos
 from . import routes_auth as auth
 from . import routes_catalog as catalog
 from . import routes_orders as orders
@@ -211,7 +211,7 @@ def create_app(config: EmulatorConfig | None = None) -> EmulatorApp:
     core = EmulatorCore(config or EmulatorConfig())
     routes = api_routes()
     app = EmulatorApp(
-        routes=[*routes, *control_routes(core)],
+        routes=[*routes, *control_routes(core), *pos.routes(core.state)],
         exception_handlers={HTTPException: http_error, Exception: http_error},
     )
     app.state.emulator = core.state
@@ -222,4 +222,6 @@ def create_app(config: EmulatorConfig | None = None) -> EmulatorApp:
         await Starlette.__call__(app, scope, receive, send)
 
     app.recorder = core.recorder = Recorder(inner, routes, core, core.config.log_size)
+    if core.config.activity > 0:  # a live venue: random POS actions (emulator/pos.py)
+        app.state.simulator = pos.Simulator(core.state, core.config.activity, core.config.seed).start()
     return app

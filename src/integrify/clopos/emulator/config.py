@@ -62,6 +62,8 @@ class EmulatorConfig:
     log_size: int = 10_000
     rate_limits: RateLimits = field(default_factory=RateLimits)
     faults: list[dict[str, Any]] = field(default_factory=list)
+    #: Random POS actions per second (receipts, orders, stop list, prices; seeded by ``seed``); 0: none.
+    activity: float = 0.0
     #: The venues' IANA time zone (local-time fields, date filters); ``venue_timezones`` overrides per venue id.
     timezone: str = "Asia/Baku"
     venue_timezones: dict[int, str] = field(default_factory=dict)
