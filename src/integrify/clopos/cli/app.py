@@ -2,53 +2,81 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
+from importlib.metadata import PackageNotFoundError, version
 
 import typer
 
-from . import export, resources, writes
-from .demo import run_demo
-from .errors import AUTH_ERROR, DEBUG, fail, friendly
-from .output import console
-from .settings import PROFILE_KEYS, Options, load_profiles, mask, save_profiles
+from . import emulator, events, export, resources, writes
+from .errors import DEBUG, INTERRUPTED, CliError
+from .group import HELP_NAMES, CloposGroup
+from .output import console, errors
+from .settings import PROFILE_KEYS, SOURCES, Options, load_profiles, mask, save_profiles
 from .state import options, set_options
 
 app = typer.Typer(
     name="clopos",
-    help="Work with a Clopos brand from the terminal. Settings: flags, then the profile, then CLOPOS_* variables.",
+    cls=CloposGroup,
+    help="Work with a Clopos brand from the terminal. Settings: flags, then CLOPOS_* variables, then the profile.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": HELP_NAMES},
     epilog="Exit codes: 0 ok, 1 API error, 2 usage or validation error, 3 auth or settings, 4 network, 130 Ctrl-C.",
 )
 
 
+def show_version(value: bool) -> None:
+    if value:
+        try:
+            number = version("integrify-clopos")
+        except PackageNotFoundError:
+            number = "unknown"
+        console.print(f"clopos {number} (integrify-clopos)", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
-    profile: str = typer.Option(None, "--profile", "-p", help="Use this named profile."),
-    base_url: str = typer.Option(None, "--base-url", help="API base URL (…/open-api)."),
+    ctx: typer.Context,
+    profile: str = typer.Option(None, "--profile", "-p", help="Use this profile (above CLOPOS_* variables)."),
+    base_url: str = typer.Option(None, "--base-url", help="API base URL, ending in /open-api."),
     brand: str = typer.Option(None, "--brand"),
     venue: str = typer.Option(None, "--venue"),
     api: str = typer.Option(None, "--api", help="API generation: v1 or v2."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks (exit codes stay the same)."),
+    _version: bool = typer.Option(False, "--version", callback=show_version, is_eager=True, help="Show the version."),
 ) -> None:
     DEBUG["on"] = debug
     set_options(Options(profile=profile, base_url=base_url, brand=brand, venue=venue, api=api, debug=debug))
+    ctx.call_on_close(lambda: options().finish())
 
 
 @app.command()
-@friendly
 def auth(show_token: bool = typer.Option(False, "--show-token", help="Print the token too.")) -> None:
-    """Check the credentials: brand, venue and token expiry."""
+    """Authenticate now: says which URL, profile and API generation were used, and for how long the token lasts."""
     opts = options()
     client = opts.client()
-    settings = client.config.resolve()
+    resolved = opts.made[-1][1]
     answer = client.auth().unwrap()
+    s, where = resolved.values, resolved.sources
     console.print(
-        f"[green]ok[/] brand [bold]{settings.brand}[/] venue [bold]{settings.venue_id or '-'}[/] "
-        f"api {settings.api_version}: token valid for {answer.expires_in} s",
+        f"[green]ok[/] brand [bold]{s['brand']}[/] venue [bold]{s['venue_id'] or '-'}[/]: "
+        f"token valid for {answer.expires_in or '?'} s",
         highlight=False,
     )
+    rows = [
+        ("url", f"{s['base_url']}  ({where['base_url']})"),
+        ("api", f"{s['api_version']}  ({where['api_version']})"),
+        ("profile", resolved.profile or "none"),
+    ]
+    rows += [
+        (key, f"from {where[key]}")
+        for key in ("client_id", "client_secret", "brand", "venue_id")
+        if where[key] != "default"
+    ]
+    for label, text in rows:
+        console.print(f"  {label:<14}{text}", highlight=False)
     if show_token:
         console.print(answer.token, highlight=False, soft_wrap=True)
 
@@ -57,25 +85,40 @@ profile_app = typer.Typer(help="Named settings, one per brand you work with.", n
 app.add_typer(profile_app, name="profile")
 
 
+def read_secret(given: str | None) -> str:
+    """The secret from the flag, a hidden prompt on a terminal, or stdin (with a warning)."""
+    if given and given != "-":
+        return given
+    if given != "-" and sys.stdin.isatty():
+        return str(typer.prompt("Client secret", hide_input=True))
+    if given != "-":
+        errors.print("[yellow]warning:[/] reading the client secret from standard input", highlight=False)
+    secret = sys.stdin.readline().strip()
+    if not secret:
+        raise CliError("--client-secret: nothing on standard input")
+    return secret
+
+
 @profile_app.command("add")
-@friendly
 def profile_add(
     name: str = typer.Argument(...),
     client_id: str = typer.Option(..., "--client-id"),
-    client_secret: str = typer.Option(..., "--client-secret", prompt=True, hide_input=True),
+    client_secret: str = typer.Option(
+        None, "--client-secret", help="Default: asked for on a terminal, else read from stdin ('-': stdin)."
+    ),
     brand: str = typer.Option(..., "--brand"),
     venue_id: str = typer.Option(None, "--venue"),
     base_url: str = typer.Option(None, "--base-url"),
     integrator_id: str = typer.Option(None, "--integrator-id"),
     api_version: str = typer.Option(None, "--api"),
-    use: bool = typer.Option(True, "--use/--no-use", help="Make it the current profile."),
+    use: bool = typer.Option(False, "--use", help="Make it the current profile (the first one always is)."),
 ) -> None:
-    """Save a profile (the file is readable by you only)."""
+    """Save a profile (the file is readable by you only); it becomes current only with --use or if it is the first."""
     data = load_profiles()
     values = {
         "base_url": base_url,
         "client_id": client_id,
-        "client_secret": client_secret,
+        "client_secret": read_secret(client_secret),
         "brand": brand,
         "venue_id": venue_id,
         "integrator_id": integrator_id,
@@ -85,12 +128,14 @@ def profile_add(
     if use or not data.get("current"):
         data["current"] = name
     save_profiles(data)
-    console.print(f"profile [bold]{name}[/] saved" + (" and in use" if data["current"] == name else ""))
+    current = data["current"] == name
+    tail = " and in use" if current else f"; `clopos profile use {name}` or `--profile {name}` to use it"
+    console.print(f"profile [bold]{name}[/] saved{tail}", highlight=False)
 
 
 @profile_app.command("list")
 def profile_list() -> None:
-    """The saved profiles (secrets masked)."""
+    """The saved profiles (secrets masked); * marks the current one."""
     data = load_profiles()
     for name, values in data["profiles"].items():
         marker = "*" if name == data.get("current") else " "
@@ -99,7 +144,14 @@ def profile_list() -> None:
         )
         console.print(f"{marker} [bold]{name}[/]: {shown}", highlight=False)
     if not data["profiles"]:
-        console.print("no profiles yet: `clopos profile add NAME --client-id ... --brand ...`")
+        console.print("no profiles yet: `clopos profile add NAME --client-id ID --brand BRAND --venue ID`")
+    overridden = [variable for _, variable in SOURCES.values() if variable in _environment()]
+    if data["profiles"] and overridden:
+        errors.print(f"note: {', '.join(overridden)} set in the environment take precedence over the profile")
+
+
+def _environment() -> set[str]:
+    return {key for key, value in os.environ.items() if value}
 
 
 @profile_app.command("use")
@@ -107,59 +159,44 @@ def profile_use(name: str = typer.Argument(...)) -> None:
     """Make a profile the current one."""
     data = load_profiles()
     if name not in data["profiles"]:
-        raise fail(f"no profile named {name!r}", AUTH_ERROR)
+        raise CliError(f"no profile named {name!r} (see `clopos profile list`)")
     data["current"] = name
     save_profiles(data)
-    console.print(f"using profile [bold]{name}[/]")
+    console.print(f"using profile [bold]{name}[/]", highlight=False)
 
 
 @profile_app.command("remove")
 def profile_remove(name: str = typer.Argument(...)) -> None:
-    """Forget a profile."""
+    """Forget a profile and its saved token."""
+    from .tokens import forget
+
     data = load_profiles()
-    data["profiles"].pop(name, None)
+    if data["profiles"].pop(name, None) is None:
+        raise CliError(f"no profile named {name!r} (see `clopos profile list`)")
     if data.get("current") == name:
         data["current"] = None
     save_profiles(data)
-
-
-emulator_app = typer.Typer(help="The local Clopos emulator.", no_args_is_help=True)
-app.add_typer(emulator_app, name="emulator")
-
-
-@emulator_app.command("serve")
-def emulator_serve(
-    host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(8080, "--port"),
-    receipts: int = typer.Option(300, "--receipts"),
-    latency_ms: float = typer.Option(0.0, "--latency-ms"),
-    db: Path = typer.Option(None, "--db", help="SQLite file so that state survives a restart."),
-    fault: list[str] = typer.Option([], "--fault", help="e.g. status:status=503,times=2"),
-) -> None:
-    """Serve the emulator until Ctrl-C (prints its URL and demo credentials)."""
-    from integrify.clopos.emulator.__main__ import main as serve
-
-    argv = ["--host", host, "--port", str(port), "--receipts", str(receipts), "--latency-ms", str(latency_ms)]
-    argv += ["--db", str(db)] if db else []
-    for spec in fault:
-        argv += ["--fault", spec]
-    raise typer.Exit(serve(argv))
+    forget(name)
+    console.print(f"profile [bold]{name}[/] removed", highlight=False)
 
 
 @app.command()
-@friendly
 def demo(api: str = typer.Option("v1", "--api", help="API generation: v1 or v2.")) -> None:
     """Start the emulator and run a narrated flow with the real client, then stop."""
+    from .demo import run_demo
+
     run_demo(api)
 
 
 resources.register(app)
 writes.register(resources.apps)
 export.register(resources.apps)
+emulator.register(app)
+events.register(app)
 
 
 def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(INTERRUPTED)

@@ -13,6 +13,7 @@ from typing import IO, Any
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 FORMATS = ("table", "json", "jsonl", "csv")
 console = Console()
@@ -47,7 +48,10 @@ def flat(row: dict[str, Any]) -> dict[str, str]:
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[str], columns: Sequence[str] | None = None) -> int:
-    """CSV with the given columns (else the first row's keys); nested values as JSON text."""
+    """CSV with the given columns (else the first row's keys); nested values as JSON text.
+
+    With no rows the header is still written when the columns are known.
+    """
     writer: csv.DictWriter[str] | None = None
     count = 0
     for row in rows:
@@ -57,6 +61,8 @@ def write_csv(rows: Iterable[dict[str, Any]], out: IO[str], columns: Sequence[st
             writer.writeheader()
         writer.writerow(data)
         count += 1
+    if writer is None and columns:
+        csv.DictWriter(out, fieldnames=list(columns)).writeheader()
     return count
 
 
@@ -80,16 +86,32 @@ def emit(items: Iterable[Any], fmt: str, columns: Sequence[str], title: str = ""
         table.add_column(column)
     count = 0
     for row in rows:
-        table.add_row(*(cell(row.get(column)) for column in columns))
+        table.add_row(*(Text(cell(row.get(column))) for column in columns))
         count += 1
     console.print(table)
     return count
 
 
 def emit_one(item: Any, fmt: str) -> None:
+    """One object: ``table`` as field/value lines for people, else JSON (indented), JSON lines or CSV."""
     row = plain(item)
-    if fmt in ("json", "jsonl", "table"):
+    if fmt == "table":
+        table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+        table.add_column(style="bold cyan")
+        table.add_column(overflow="fold")
+        for key in sorted(row, key=lambda name: name != "id"):
+            table.add_row(Text(key), Text(cell(row[key])))
+        console.print(table)
+    elif fmt in ("json", "jsonl"):
         indent = None if fmt == "jsonl" else 2
         sys.stdout.write(json.dumps(row, ensure_ascii=False, indent=indent) + "\n")
     else:
         write_csv([row], sys.stdout)
+
+
+def pick_format(fmt: str, json_: bool = False, jsonl: bool = False, csv_: bool = False) -> str:
+    """``--json`` / ``--jsonl`` / ``--csv`` shortcuts over ``--format``; unknown formats are refused."""
+    chosen = "json" if json_ else "jsonl" if jsonl else "csv" if csv_ else fmt
+    if chosen not in FORMATS:
+        raise ValueError(f"--format must be one of {', '.join(FORMATS)}, not {chosen!r}")
+    return chosen
