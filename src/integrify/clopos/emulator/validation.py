@@ -68,7 +68,9 @@ def _check_text(text: str, path: str) -> None:
 def day_bounds(node: Any) -> tuple[date | None, date | None]:
     """``date[0]`` (first day) and ``date[1]`` (last day, inclusive), each optional and read by its position.
 
-    A plain ``date=D`` is a first day. Anything but ``YYYY-MM-DD`` (a time after it is ignored) is 400.
+    A plain ``date=D`` is a first day. The first and the last day there are leave their side open (no
+    instant before or after them exists in every time zone). Anything but ``YYYY-MM-DD`` (a time after it
+    is ignored) is 400.
     """
     if node is None:
         return None, None
@@ -88,4 +90,5 @@ def day_bounds(node: Any) -> tuple[date | None, date | None]:
             bounds.append(date.fromisoformat(value[:10]))
         except ValueError:
             raise ApiError(400, "invalid_parameter", "date must be YYYY-MM-DD") from None
-    return bounds[0], bounds[1]
+    first, last = bounds
+    return (None if first == date.min else first), (None if last == date.max else last)
