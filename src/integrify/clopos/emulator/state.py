@@ -274,7 +274,7 @@ def build_brand(
         "stop_list": demo_data.stop_list(),
         "sale_types": demo_data.sale_types(),
         "payment_methods": demo_data.payment_methods(),
-        "orders": demo_data.orders(end, catalog),
+        "orders": demo_data.orders(historic, catalog),
         "price_lists": lists,
         "prices": prices,
     }
