@@ -87,8 +87,8 @@ def _tolerant_value(annotation: Any, value: Any, where: str, message: str) -> An
         return value
     try:
         if many and isinstance(value, list):
-            return [_tolerant(nested, item, f"{where}[]") if isinstance(item, dict) else item for item in value]
-        return _tolerant(nested, value, where)
+            return [_tolerant(nested, item, nested.__name__) if isinstance(item, dict) else item for item in value]
+        return _tolerant(nested, value, nested.__name__)
     except _Unbuildable:
         return value
 

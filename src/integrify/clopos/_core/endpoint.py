@@ -212,7 +212,9 @@ class _Bound(_Introspected):
 
 class SyncMethod(_Bound, Generic[P, T]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
-        return self._client._transport.run(self._client._flows.call(self._build(self._client, *args, **kwargs)))  # type: ignore[no-any-return]
+        call = self._build(self._client, *args, **kwargs)
+        del args, kwargs  # may hold a secret: keep it out of tracebacks that show locals
+        return self._client._transport.run(self._client._flows.call(call))  # type: ignore[no-any-return]
 
 
 class AsyncMethod(_Bound, Generic[P, T]):

@@ -41,6 +41,7 @@ def clopos_client(clopos_emulator: Emulator) -> Iterator[CloposSyncClient]:
         client_secret=c.client_secret,
         brand=c.brand,
         venue_id=c.venue_id,
+        strict_validation=True,  # drift from the documented models fails your tests, not your production
     )
     with client:
         yield client
@@ -58,6 +59,7 @@ async def clopos_async_client(clopos_emulator: Emulator) -> AsyncIterator[Clopos
         client_secret=c.client_secret,
         brand=c.brand,
         venue_id=c.venue_id,
+        strict_validation=True,
     )
     async with client:
         yield client
