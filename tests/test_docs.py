@@ -17,9 +17,11 @@ import asyncio
 import inspect
 import re
 import runpy
+import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +143,15 @@ def test_snippet_project_passes_its_tests(snippet: Snippet, pytester: pytest.Pyt
         pytester.syspathinsert()  # the project's own modules import, as with ``python -m pytest``
         result = pytester.runpytest("-p", "no:randomly", *tests)
         result.assert_outcomes(passed=sum(text.count("\ndef test_") for text in snippet.files.values()))
+
+
+def test_the_readme_version_check_names_this_project() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = re.search(r'`python -c "(import integrify\.clopos as c; print\(c\.__version__\))"`', readme)
+    assert command, "the README's version check is gone"
+    done = subprocess.run([sys.executable, "-c", command.group(1)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == version("integrify-clopos")
+    assert tuple(int(part) for part in done.stdout.split(".")[:2]) >= (0, 2), "0.1.0 is the other package"
 
 
 def test_resource_pages_are_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,8 @@
 >>> CloposClient.get_receipts(date_from="2026-01-01")  # doctest: +SKIP
 """
 
+from typing import TYPE_CHECKING
+
 from ._core.call import APIResponse, DryRequest, RateLimit
 from .client import (
     CloposAsyncClient,
@@ -36,6 +38,19 @@ from .schemas.common.types import UNSET
 
 #: The documentation's examples import ``CloposClient``: it is the ready sync object.
 CloposClient = CloposRequest
+
+#: This distribution's version (read from its metadata on first use); 0.2.0 or later is this project.
+__version__: str
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name):
+        if name == "__version__":
+            from importlib.metadata import version
+
+            return version("integrify-clopos")
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "UNSET",
