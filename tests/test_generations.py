@@ -161,7 +161,7 @@ def test_v2_token_renewal_from_expires_at(clopos_emulator: Emulator) -> None:
 def test_v2_missing_token_error_body(clopos_emulator: Emulator) -> None:
     response = client_for(clopos_emulator, "v2").get_venues(headers={"x-token": ""})
     assert response.status_code == 401
-    assert response.body.text == "Headers are missing"  # type: ignore[union-attr]
+    assert response.body.text == "Missing or invalid authentication headers"  # type: ignore[union-attr]  # seed 004
 
 
 def test_v2_rate_limits_are_exposed_and_honoured(clopos_emulator: Emulator) -> None:

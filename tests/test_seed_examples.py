@@ -218,7 +218,8 @@ def token(emu_env: Emulator) -> str:
         receipts = emu_env.state.brand("openapitest").receipts
         receipt = receipts.get(1)
         assert receipt is not None
-        receipts.save({**receipt, "cid": RECEIPT_CID})
+        # open, as seed 002's example receipt is (``closed_at: ""``): PUT refuses closed receipts
+        receipts.save({**receipt, "cid": RECEIPT_CID, "closed_at": None, "status": 1})
     return CloposRequest.auth().unwrap().token
 
 

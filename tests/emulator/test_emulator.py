@@ -140,7 +140,7 @@ def test_receipt_rules(clopos_emulator: Emulator) -> None:
         "created_at": 1763622801594,
     }
     made = httpx.post(base + "/receipts", json=new, headers=headers)
-    assert made.status_code == 201 and made.json()["data"]["created_at"] == "2025-11-20 07:13:21"
+    assert made.status_code == 201 and made.json()["data"]["created_at"] == "2025-11-20 11:13:21"  # Baku
     assert httpx.post(base + "/receipts", json=new, headers=headers).json()["error"] == "conflict"
     rid = made.json()["data"]["id"]
     put = httpx.put(f"{base}/receipts/{rid}", json={"id": rid, "cid": "other"}, headers=headers).json()

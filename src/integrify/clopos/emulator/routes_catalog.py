@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .context import Ctx, api
-from .demo_data import Record, iso
+from .demo_data import UNIT, Record, iso
 from .listing import apply_filters, page_of, select_fields, sort_records
 from .query import as_list, with_values
 from .responses import ApiError, ok
@@ -290,16 +290,7 @@ def product_view(ctx: Ctx, record: Record, includes: list[str], full: bool) -> R
     if "station" in includes:
         view["station"] = clone(ctx.brand.table("stations").get(int(view.get("station_id") or 0)) or {}) or None
     if "unit" in includes:
-        view["unit"] = {
-            "id": 1,
-            "_lft": 1,
-            "_rgt": 2,
-            "parent_id": None,
-            "name": "Ədəd",
-            "type": "PIECE",
-            "symbol": "əd",
-            "equal": 1,
-        }
+        view["unit"] = dict(UNIT)
     return view
 
 
@@ -354,26 +345,19 @@ def get_product(ctx: Ctx) -> Response:
 
 @api
 def stop_list(ctx: Ctx) -> Response:
+    """``filters[N][0]=field&filters[N][1]=value`` read as a Laravel server reads them: a list value
+    (``filters[N][1][M]``) is ``whereIn`` (one of), a single value is ``where`` (equal). The seed's
+    ``{'by', 'from_', 'to'}`` arrives as the list ``[from_, to]``, so it selects those two values, not a range."""
     entries = list(ctx.brand.table("stop_list").values())
     for item in as_list(ctx.query.get("filters")):
         if not isinstance(item, list) or len(item) < 2 or item[0] not in ("id", "limit", "timestamp"):
             raise ApiError(400, "invalid_parameter", "Invalid filter parameters")
         field, value = item[0], item[1]
-        values = value if isinstance(value, list) else [value]
         try:
-            numbers = [float(v) for v in values]
+            wanted = {float(v) for v in (value if isinstance(value, list) else [value])}
         except (TypeError, ValueError):
             raise ApiError(400, "invalid_parameter", "Invalid filter parameters") from None
-        if field == "id":
-            entries = [
-                e
-                for e in entries
-                if float(e["id"]) in numbers
-                or (len(numbers) == 2 and numbers[0] <= float(e["id"]) <= numbers[1] and numbers[0] <= 0)
-            ]
-        else:
-            low, high = numbers[0], numbers[-1] if len(numbers) > 1 else float("inf")
-            entries = [e for e in entries if low <= float(e[field]) <= high]
+        entries = [e for e in entries if float(e[field]) in wanted]
     return ok(entries)
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.responses import Response
 
 from .context import Ctx, api
-from .demo_data import Record, fmt
+from .demo_data import Record, fmt, line_defaults, receipt_customer, receipt_defaults, receipt_meta
 from .listing import matches, page_window
 from .query import as_list, filter_pairs, with_values
 from .responses import ApiError, FastJSONResponse, ok
 from .routes_orders import date_range
 from .state import clone
+from .venue_time import ONE_SECOND, from_client, local_text, parse_local, unix_ms, utc_now, venue_zones, zone_of
 
 RECEIPT_SORTS = ("id", "created_at", "updated_at", "closed_at", "total")
 ORDER_STATUSES = ("NEW", "SCHEDULED", "IN_PROGRESS", "READY", "PICKED_UP", "COMPLETED", "CANCELLED")
@@ -83,19 +87,43 @@ def get_receipt(ctx: Ctx) -> Response:
     return ok(find_receipt(ctx) if ctx.generation == "v1" else receipt_view(ctx, find_receipt(ctx)))
 
 
-def parse_time(value: Any, field: str) -> str:
-    """Unix ms (int or digits) or ``YYYY-MM-DD HH:MM:SS`` → ``YYYY-MM-DD HH:MM:SS``."""
-    text = str(value).strip()
-    if text.isascii() and text.isdigit():
-        try:
-            number = int(text)
-            return fmt(datetime.fromtimestamp(number / 1000 if number > 1e11 else number, tz=timezone.utc))
-        except (ValueError, OverflowError, OSError):
-            raise _invalid(f"{field} is out of range") from None
+def parse_time(value: Any, field: str, tz: tzinfo) -> datetime:
+    """A time the client sent: Unix ms or seconds (UTC), or ``YYYY-MM-DD HH:MM:SS`` on the venue's clock."""
     try:
-        return fmt(datetime.strptime(text, "%Y-%m-%d %H:%M:%S"))
+        return from_client(value, tz)
+    except (OverflowError, OSError):
+        raise _invalid(f"{field} is out of range") from None
     except ValueError:
-        raise _invalid(f"{field} must be 'YYYY-MM-DD HH:MM:SS' or Unix milliseconds") from None
+        raise _invalid(f"{field} must be 'YYYY-MM-DD HH:MM:SS' (venue time) or Unix milliseconds") from None
+
+
+def receipt_zone(ctx: Ctx, record: Record) -> ZoneInfo:
+    """The zone of the receipt's own venue (its local-time fields are written in it)."""
+    return venue_zones(ctx.state.config).of(record.get("venue_id"))
+
+
+def check_closed_after(closed: str, created: Any) -> None:
+    """Seed 002: closed_at "Must be greater than created_at"; both are venue-local, so equal is refused."""
+    if created and closed <= str(created):
+        raise _invalid("closed_at must be greater than created_at")
+
+
+#: PHP's ``is_numeric``, which Laravel's ``numeric`` rule uses: "12", "12.50", ".5", "1e3", with a sign.
+_NUMERIC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def money(value: Any, field: str) -> int | float:
+    """An amount: a JSON number, or a numeric string as a Laravel ``numeric`` rule accepts it ("12.50");
+    always answered as a JSON number."""
+    if isinstance(value, str) and _NUMERIC.match(value.strip()):
+        text = value.strip()
+        number = int(text) if text.lstrip("+-").isdigit() else float(text)
+        if isinstance(number, float) and not math.isfinite(number):
+            raise _invalid(f"{field} must be a number")
+        return number
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _invalid(f"{field} must be a number")
+    return value
 
 
 def check_payments(methods: Any, ctx: Ctx) -> list[Record]:
@@ -108,21 +136,38 @@ def check_payments(methods: Any, ctx: Ctx) -> list[Record]:
             raise _invalid(f"payment_methods[{index}] needs id, name and amount")
         if not isinstance(method["id"], int) or method["id"] not in known:
             raise _invalid(f"payment_methods[{index}].id does not exist")
-        if isinstance(method["amount"], bool) or not isinstance(method["amount"], (int, float)):
-            raise _invalid(f"payment_methods[{index}].amount must be a number")
-        result.append({"id": method["id"], "name": method["name"], "amount": method["amount"]})
+        amount = money(method["amount"], f"payment_methods[{index}].amount")
+        result.append({"id": method["id"], "name": method["name"], "amount": amount})
     return result
 
 
 def _number(body: Record, key: str, default: Any = 0) -> Any:
     value = body.get(key, default)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-        raise _invalid(f"{key} must be a number")
-    return value
+    return None if value is None else money(value, key)
+
+
+#: Amounts of ``POST /receipts`` (numbers, or numeric strings).
+MONEY = (
+    "by_cash",
+    "by_card",
+    "discount_rate",
+    "discount_value",
+    "delivery_fee",
+    "gift_total",
+    "original_subtotal",
+    "remaining",
+    "rps_discount",
+    "service_charge",
+    "service_charge_value",
+    "subtotal",
+    "total_tax",
+)
 
 
 @api
 def create_receipt(ctx: Ctx) -> Response:
+    """Seed 000: stores a closed receipt. Times the client leaves out never break seed 002's rule: a missing
+    ``created_at`` is a second before ``closed_at`` (at most now), a missing ``closed_at`` a second after."""
     body = ctx.body
     if not isinstance(body, dict):
         raise _invalid("The request body must be a JSON object")
@@ -136,61 +181,79 @@ def create_receipt(ctx: Ctx) -> Response:
     receipts = ctx.brand.receipts
     if receipts.by_cid(cid) is not None:
         raise ApiError(409, "conflict", "A receipt with this cid already exists")
-    now = fmt(datetime.now(timezone.utc))
-    created = parse_time(body["created_at"], "created_at") if body.get("created_at") not in (None, "") else now
-    closed = parse_time(body["closed_at"], "closed_at") if body.get("closed_at") not in (None, "") else now
-    if closed < created:
-        raise _invalid("closed_at must be greater than created_at")
-    total = _number(body, "total", sum(float(p["amount"]) for p in payments))
-    receipt_id = receipts.next_id
-    money = (
-        "by_cash",
-        "by_card",
-        "discount_rate",
-        "discount_value",
-        "delivery_fee",
-        "gift_total",
-        "original_subtotal",
-        "remaining",
-        "rps_discount",
-        "service_charge",
-        "service_charge_value",
-        "subtotal",
-        "total_tax",
-    )
-    record: Record = {key: _number(body, key) for key in money}
+    tz = zone_of(ctx)
+    now = utc_now().replace(microsecond=0)
+    sent = {key: body.get(key) not in (None, "") for key in ("created_at", "closed_at")}
+    created = parse_time(body["created_at"], "created_at", tz) if sent["created_at"] else None
+    closed = parse_time(body["closed_at"], "closed_at", tz) if sent["closed_at"] else None
+    if created is None:
+        created = min(now, closed - ONE_SECOND) if closed is not None else now - ONE_SECOND
+    if closed is None:
+        closed = max(now, created + ONE_SECOND)
+    opened_text, closed_text = local_text(created, tz), local_text(closed, tz)
+    check_closed_after(closed_text, opened_text)
+    total = _number(body, "total", round(sum(float(p["amount"]) for p in payments), 2))
+    amounts = {key: _number(body, key) for key in MONEY}
     lines = body.get("receipt_products") or []
     if not isinstance(lines, list) or not all(isinstance(line, dict) for line in lines):
         raise _invalid("receipt_products must be a list of objects")
-    record.update(
-        {
-            **{k: v for k, v in body.items() if k not in record and k not in ("created_at", "closed_at")},
-            "id": receipt_id,
-            "venue_id": int(ctx.venue_id),
-            "cid": cid,
-            "user_id": user_id,
-            "status": 2,
-            "payment_methods": payments,
-            "total": total,
-            "source": "open_api",
-            "lock": False,
-            "fiscal_id": None,
-            "order_status": None,
-            "order_number": None,
-            "receipt_products": [{**line, "receipt_id": receipt_id} for line in lines],
-            "created_at": created,
-            "updated_at": now,
-            "closed_at": closed,
-            "shift_date": created[:10],
-            "deleted_at": None,
-        }
-    )
+    receipt_id = receipts.next_id
+    stamp = str(unix_ms(created))
+    defaults = receipt_defaults()
+    meta = body.get("meta")
+    users, sale_types = ctx.brand.table("users"), ctx.brand.table("sale_types")
+    sale_type = sale_types.get(body["sale_type_id"]) if isinstance(body.get("sale_type_id"), int) else None
+    customer_id = body.get("customer_id")
+    customer = ctx.brand.table("customers").get(customer_id) if isinstance(customer_id, int) else None
+    record: Record = {
+        **defaults,
+        **{k: v for k, v in body.items() if k in defaults},
+        **amounts,
+        "id": receipt_id,
+        "venue_id": int(ctx.venue_id),
+        "cid": cid,
+        "user_id": user_id,
+        "open_by_user_id": user_id,
+        "close_by_user_id": user_id,
+        "status": 2,
+        "payment_methods": payments,
+        "total": total,
+        "source": "open_api",
+        "lock": False,
+        "fiscal_id": None,
+        "order_status": None,
+        "order_number": None,
+        "meta": {
+            **receipt_meta((users.get(user_id) or {}).get("username"), (sale_type or {}).get("name"), closed),
+            **(meta if isinstance(meta, dict) else {}),
+        },
+        "receipt_products": [
+            {
+                **line_defaults(),
+                "id": receipt_id * 10 + index,
+                "created_at": stamp,
+                "updated_at": stamp,
+                **{k: v for k, v in line.items() if k != "receipt_id"},
+                "receipt_id": receipt_id,
+            }
+            for index, line in enumerate(lines)
+        ],
+        "created_at": opened_text,
+        "updated_at": closed_text,
+        "terminal_updated_at": closed_text,
+        "closed_at": closed_text,
+        "shift_date": opened_text[:10],
+        "deleted_at": None,
+        "customer": receipt_customer(customer),
+    }
     receipts.save(record)
     return ok(clone(record), status=201, message="Receipt created")
 
 
 @api
 def put_receipt(ctx: Ctx) -> Response:
+    """Seed 002's full update. Fields are checked first, then the receipt's state: a closed receipt is
+    refused (PATCH is what updates closed receipts)."""
     record = find_receipt(ctx)
     body = ctx.body
     if not isinstance(body, dict):
@@ -211,42 +274,37 @@ def put_receipt(ctx: Ctx) -> Response:
         meta = body.get("meta")
         if not isinstance(meta, dict) or not isinstance(meta.get("customer"), dict):
             raise _invalid("meta.customer is required when customer_id is given")
-    for key in ("delivery_fee", "guests", "discount_rate", "discount_value"):
-        if key in body:
-            _number(body, key)
+    numbers = ("delivery_fee", "guests", "discount_rate", "discount_value")
+    amounts = {key: _number(body, key) for key in numbers if key in body}
     payments = body.get("payment_methods")
-    if payments is not None and payments != []:
-        record["payment_methods"] = check_payments(payments, ctx)
+    payments = check_payments(payments, ctx) if payments not in (None, []) else None
+    tz = receipt_zone(ctx, record)
     closed = body.get("closed_at")
-    if closed not in (None, ""):
-        closed_text = parse_time(closed, "closed_at")
-        if closed_text < str(record.get("created_at")):
-            raise _invalid("closed_at must be greater than created_at")
+    closed_text = local_text(parse_time(closed, "closed_at", tz), tz) if closed not in (None, "") else None
+    if closed_text is not None:
+        check_closed_after(closed_text, record.get("created_at"))
+    if record.get("closed_at"):
+        raise _invalid("The receipt is closed: PUT cannot change it (PATCH updates closed receipts)")
+    if payments is not None:
+        record["payment_methods"] = payments
+    if closed_text is not None:
         if not record.get("payment_methods"):
             raise _invalid("payment_methods must have at least one payment method to close a receipt")
-        record.update(closed_at=closed_text, status=2)
-    for key in (
-        "delivery_fee",
-        "description",
-        "order_number",
-        "order_status",
-        "guests",
-        "discount_rate",
-        "discount_type",
-        "discount_value",
-        "customer_id",
-    ):
+        record.update(closed_at=closed_text, status=2, close_by_user_id=record.get("user_id"))
+    for key in ("description", "order_number", "order_status", "discount_type", "customer_id"):
         if key in body:
             record[key] = body[key]
+    record.update(amounts)
     if isinstance(body.get("meta"), dict) and "customer" in body["meta"]:
         record["meta"] = {**(record.get("meta") or {}), "customer": body["meta"]["customer"]}
-    record["updated_at"] = fmt(datetime.now(timezone.utc))
+    record["updated_at"] = local_text(utc_now(), tz)
     ctx.brand.receipts.save(record)
     return ok(clone(record), message="Receipt updated")
 
 
 @api
 def patch_receipt(ctx: Ctx) -> Response:
+    """Seed 003: order_status, order_number, fiscal_id, lock; also on closed receipts."""
     record = find_receipt(ctx)
     body = ctx.body
     allowed = {"order_status", "order_number", "fiscal_id", "lock"}
@@ -260,7 +318,7 @@ def patch_receipt(ctx: Ctx) -> Response:
         if key in body and body[key] is not None and not isinstance(body[key], str):
             raise _invalid()
     record.update(body)
-    record["updated_at"] = fmt(datetime.now(timezone.utc))
+    record["updated_at"] = local_text(utc_now(), receipt_zone(ctx, record))
     ctx.brand.receipts.save(record)
     return ok(receipt_view(ctx, clone(record)), message="Operation completed successfully")
 
@@ -274,21 +332,29 @@ def delete_receipt(ctx: Ctx) -> Response:
 
 @api
 def close_receipt(ctx: Ctx) -> Response:
+    """Generation 2's close. Without ``closed_at`` the server takes now (a second after ``created_at`` at
+    least, so that its own choice keeps seed 002's rule)."""
     record = find_receipt(ctx)
     body = ctx.body if isinstance(ctx.body, dict) else None
     if body is None:
         raise _invalid("The request body must be a JSON object")
     payments = check_payments(body.get("payment_methods"), ctx)
-    closed = parse_time(body["closed_at"], "closed_at") if body.get("closed_at") else fmt(datetime.now(timezone.utc))
-    if closed < str(record.get("created_at")):
-        raise _invalid("closed_at must be greater than created_at")
+    tz = receipt_zone(ctx, record)
+    created = record.get("created_at")
+    if body.get("closed_at") not in (None, ""):
+        closed = local_text(parse_time(body["closed_at"], "closed_at", tz), tz)
+    else:
+        now = utc_now()
+        earliest = parse_local(str(created), tz) + ONE_SECOND if created else now
+        closed = local_text(max(now, earliest), tz)
+    check_closed_after(closed, created)
     paid = round(sum(float(p["amount"]) for p in payments), 2)
     record.update(
         payment_methods=payments,
         closed_at=closed,
         status=2,
         remaining=max(0.0, float(record.get("total") or 0) - paid),
-        updated_at=fmt(datetime.now(timezone.utc)),
+        updated_at=local_text(utc_now(), tz),
     )
     ctx.brand.receipts.save(record)
     data = {"id": record["id"], "closed_at": closed, "payment_methods": payments, "status": 2}

@@ -92,7 +92,7 @@ def from_client(value: object, tz: tzinfo) -> datetime:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ValueError(value)
     text = str(value).strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         number = int(text)
         return datetime.fromtimestamp(number / 1000 if number > 1e11 else number, tz=timezone.utc)
     return parse_local(text, tz)
