@@ -32,13 +32,27 @@ def _store(url: str) -> Any:
     return open_store(url)
 
 
-def _feed(store: str, venues: str | None, interval: float, lookback_days: int, lease: float, **options_: Any) -> Any:
+def _feed(
+    store: str,
+    venues: str | None,
+    interval: float,
+    lookback_days: int,
+    lease: float,
+    budget: float = 240.0,
+    **options_: Any,
+) -> Any:
     from integrify.clopos.events import EventFeed, FeedSettings, Source
 
     client = options().client()
     ids = [v.strip() for v in venues.split(",") if v.strip()] if venues else [str(client.config.resolve().venue_id)]
     sources = [Source(client.with_options(venue_id=v), venue=v) for v in ids]
-    settings = FeedSettings(min_interval=interval, lookback=timedelta(days=lookback_days), lease_seconds=lease)
+    settings = FeedSettings(
+        min_interval=interval,
+        lookback=timedelta(days=lookback_days),
+        lease_seconds=lease,
+        requests_per_minute=budget,
+        burst=max(10, int(budget / 30)),
+    )
     return EventFeed(sources, store, settings, **options_)
 
 
@@ -82,6 +96,7 @@ def forward(
     worker_id: str = typer.Option(
         None, "--worker-id", help="Stable id: a restarted worker takes its venues back at once."
     ),
+    budget: float = typer.Option(240.0, "--requests-per-minute", help="Per integrator and brand (v2 allows 300)."),
 ) -> None:
     """POST every event to --to, signed as a Standard Webhook, in order per venue; runs until Ctrl-C."""
     if not secret.startswith("whsec_"):
@@ -92,6 +107,7 @@ def forward(
         interval,
         lookback_days,
         lease,
+        budget,
         worker_id=worker_id,
         max_attempts=max_attempts,
         retry_base=retry_base,
