@@ -100,7 +100,10 @@ def save_profiles(data: dict[str, Any]) -> None:
 
 
 def mask(secret: str | None) -> str:
-    return "" if not secret else secret[:3] + "…" + "*" * 6
+    """The first three characters of a long secret, nothing of a short one."""
+    if not secret:
+        return ""
+    return (secret[:3] if len(secret) >= 16 else "") + "…" + "*" * 6
 
 
 @dataclass
