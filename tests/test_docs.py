@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 FENCE = re.compile(r"^```python[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
 NOT_RUN = re.compile(r"# not run: (.*)")
+TEST = re.compile(r"^(?:async )?def test_", re.M)
 FILE = re.compile(r"^# ((?:[\w.-]+/)*[\w.-]+\.py)\b")
 
 
@@ -142,7 +143,7 @@ def test_snippet_project_passes_its_tests(snippet: Snippet, pytester: pytest.Pyt
         )  # asyncio_mode: strict, the default
         pytester.syspathinsert()  # the project's own modules import, as with ``python -m pytest``
         result = pytester.runpytest("-p", "no:randomly", *tests)
-        result.assert_outcomes(passed=sum(text.count("\ndef test_") for text in snippet.files.values()))
+        result.assert_outcomes(passed=sum(len(TEST.findall(text)) for text in snippet.files.values()))
 
 
 def test_the_readme_version_check_names_this_project() -> None:

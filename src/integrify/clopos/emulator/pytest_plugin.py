@@ -3,6 +3,9 @@
 - ``clopos_emulator_server``: one running emulator for the session.
 - ``clopos_emulator``: that server, reset to the demo state for this test.
 - ``clopos_client`` / ``clopos_async_client``: clients pointed at it with the demo credentials.
+
+``clopos_async_client`` is a pytest-asyncio fixture (the ``[emulator]`` extra installs pytest-asyncio): it
+works in strict mode (the default, with ``@pytest.mark.asyncio``) and in auto mode.
 """
 
 from __future__ import annotations
@@ -13,6 +16,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from .server import Emulator, run_emulator
+
+try:
+    from pytest_asyncio import fixture as async_fixture
+except ImportError:  # without pytest-asyncio no async test runs; the sync fixtures still work
+    async_fixture = pytest.fixture  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from integrify.clopos import CloposAsyncClient, CloposSyncClient
@@ -47,7 +55,7 @@ def clopos_client(clopos_emulator: Emulator) -> Iterator[CloposSyncClient]:
         yield client
 
 
-@pytest.fixture
+@async_fixture
 async def clopos_async_client(clopos_emulator: Emulator) -> AsyncIterator[CloposAsyncClient]:
     from integrify.clopos import CloposClientClass
 
