@@ -768,11 +768,12 @@ class HistoricReceipts:
         return min(self.count, max(0, int(position)))
 
     def link(self, order: Record, moment: datetime) -> int | None:
-        """Make the receipt opened at or after ``moment`` the one ``order`` opened; None when none is free."""
-        if not self.count:
-            return None
+        """Make the receipt opened at ``moment`` (or the latest free one before) the one ``order`` opened;
+        None when every receipt is taken."""
         index = min(self.index_of_time(moment), self.count - 1)
-        if index in self.links:
+        while index in self.links:
+            index -= 1
+        if index < 0:
             return None
         self.links[index] = order
         return index
