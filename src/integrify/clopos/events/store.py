@@ -42,6 +42,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE TABLE IF NOT EXISTS dead_letters (consumer TEXT NOT NULL, seq BIGINT NOT NULL, feed TEXT NOT NULL,"
         " attempts INTEGER NOT NULL, error TEXT, failed_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (consumer, seq))",
     ),
+    # 2: live workers, so that they share the feeds fairly
+    ("CREATE TABLE IF NOT EXISTS workers (owner TEXT PRIMARY KEY, expires_at DOUBLE PRECISION NOT NULL)",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -81,7 +83,8 @@ class Store(Protocol):
     """What the poller, the consumers and the CLI need from durable state."""
 
     def claim(self, feeds: Sequence[str], owner: str, seconds: float, limit: int | None = None) -> list[str]:
-        """Take or renew leases: the feeds of ``feeds`` now held by ``owner`` (at most ``limit``)."""
+        """Take or renew leases: the feeds of ``feeds`` now held by ``owner``: at most ``limit``, and at most a
+        fair share (the feeds divided by the live workers); a worker above its share lets the extra ones go."""
 
     def release(self, feeds: Sequence[str], owner: str) -> None: ...
 
@@ -208,10 +211,23 @@ class SQLStore:
                 f" OR expires_at < ?) ORDER BY feed{self.skip_locked}",
                 (*feeds, owner, now),
             ).fetchall()
+            self._run(
+                cursor,
+                "INSERT INTO workers (owner, expires_at) VALUES (?, ?)"
+                " ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at",
+                (owner, now + seconds),
+            )
+            others = self._run(
+                cursor, "SELECT COUNT(*) FROM workers WHERE owner <> ? AND expires_at >= ?", (owner, now)
+            ).fetchone()
+            share = -(-len(feeds) // (int(others[0]) + 1))  # a fair share: the live workers split the feeds
+            limit = share if limit is None else min(limit, share)
             mine = [feed for feed, holder in rows if holder == owner]
             free = [feed for feed, holder in rows if holder != owner]
-            room = len(free) if limit is None else max(0, limit - len(mine))
-            held = mine + free[:room]
+            for feed in mine[limit:]:  # more than a fair share: let the others take some
+                self._run(cursor, "UPDATE leases SET owner = NULL, expires_at = 0 WHERE feed = ?", (feed,))
+            mine = mine[:limit]
+            held = mine + free[: max(0, limit - len(mine))]
             for feed in held:
                 self._run(
                     cursor, "UPDATE leases SET owner = ?, expires_at = ? WHERE feed = ?", (owner, now + seconds, feed)
@@ -220,6 +236,7 @@ class SQLStore:
 
     def release(self, feeds: Sequence[str], owner: str) -> None:
         with self.transaction() as cursor:
+            self._run(cursor, "DELETE FROM workers WHERE owner = ?", (owner,))
             for feed in feeds:
                 self._run(
                     cursor, "UPDATE leases SET owner = NULL, expires_at = 0 WHERE feed = ? AND owner = ?", (feed, owner)
