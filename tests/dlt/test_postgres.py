@@ -32,8 +32,8 @@ def run(home: Path, emulator: Emulator) -> SyncReport:
 def test_postgres_generation_2(
     clopos_emulator: Emulator,
     dlt_home: Path,
-    postgres_url: str,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    postgres_url: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DESTINATION__POSTGRES__CREDENTIALS", postgres_url)
     client = sync_client(clopos_emulator)  # generation 1: it can create and delete receipts
@@ -60,6 +60,7 @@ def test_postgres_generation_2(
         cursor.execute("SELECT COUNT(*) - COUNT(DISTINCT id) FROM clopos_data.receipts")
         assert cursor.fetchone() == (0,)
         cursor.execute(
-            "SELECT data_type FROM information_schema.columns WHERE table_name = 'receipts' AND column_name = 'created_at'"
+            "SELECT data_type FROM information_schema.columns"
+            " WHERE table_name = 'receipts' AND column_name = 'created_at'"
         )
         assert cursor.fetchone() == ("timestamp without time zone",)

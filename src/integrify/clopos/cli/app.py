@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import typer
 
-from . import emulator, events, export, resources, writes
+from . import emulator, events, export, resources, sync, writes
 from .errors import DEBUG, INTERRUPTED, CliError
 from .group import HELP_NAMES, CloposGroup
 from .output import console, errors
@@ -193,6 +193,7 @@ writes.register(resources.apps)
 export.register(resources.apps)
 emulator.register(app)
 events.register(app)
+sync.register(app)
 
 
 def main() -> None:
