@@ -121,3 +121,15 @@ def test_same_change_detected_twice_has_the_same_id(clopos_emulator: Emulator, s
     a, b = drain(first), drain(second)
     assert [e.id for e in a] == [e.id for e in b] and len(a) == 1
     first.close(), second.close()
+
+
+def test_repeated_out_and_back_are_distinct_events(clopos_emulator: Emulator, feed: EventFeed) -> None:
+    """Back in stock twice: two events with two ids (the stop list gives no time for a return)."""
+    ids = []
+    for _ in range(2):
+        trigger(clopos_emulator, "stock-out", product_id=6)
+        drain(feed)
+        trigger(clopos_emulator, "stock-back", product_id=6)
+        [back] = drain(feed)
+        ids.append(back.id)
+    assert len(set(ids)) == 2

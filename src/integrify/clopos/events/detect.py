@@ -209,13 +209,15 @@ def detect_stop_list(scope: Scope, previous: Snapshot | None, fetched: Iterable[
             continue
         entry = seen.get(key) or {"id": int(key), "limit": None}
         timestamp = entry.get("timestamp")
+        # "back in stock" has no timestamp of its own: the entry that ended tells one return from another
+        since = (previous.get(key) or {}).get("timestamp")
         result.events.append(
             scope.make(
                 StopListChanged,
                 key,
                 entry,
                 timestamp,
-                [before, after, timestamp],
+                [before, after, timestamp, since],
                 product_id=int(key),
                 limit_before=before,
                 limit_after=after,
