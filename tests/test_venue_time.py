@@ -33,10 +33,12 @@ def _query(emu: Emulator) -> dict[str, str]:
     return dict(parse_qsl(_last(emu, "GET").query_string))
 
 
-def _open_receipt(client: CloposSyncClient) -> Receipt:
-    """A receipt the server opened just now (``closed_at=""`` keeps it open)."""
-    cid = f"venue-time-{datetime.now().timestamp()}"
-    return client.create_receipt(cid=cid, payment_methods=PAYMENT, user_id=1, total=12.5, closed_at="").unwrap().data
+def _open_receipt(emu: Emulator, client: CloposSyncClient) -> Receipt:
+    """A receipt the POS opened a moment ago: an order accepted by the clerk (the emulator's control)."""
+    service = {"sale_type_id": 2, "sale_type_name": "Delivery", "venue_id": 1, "venue_name": "Main"}
+    order = client.create_order(1, {"service": service, "products": [{"product_id": 1, "count": 1}]}).unwrap().data
+    accepted = emu.accept_order(int(order.id))  # type: ignore[arg-type]
+    return client.get_receipt_by_id(int(accepted["receipt_id"])).unwrap().data
 
 
 def _near_now(text: str, zone: ZoneInfo) -> bool:
@@ -46,7 +48,7 @@ def _near_now(text: str, zone: ZoneInfo) -> bool:
 
 def test_close_receipt_defaults_closed_at_to_venue_local_now(clopos_emulator: Emulator) -> None:
     with sync_client(clopos_emulator) as client:
-        receipt = _open_receipt(client)
+        receipt = _open_receipt(clopos_emulator, client)
         closed = client.close_receipt(receipt.id, str(receipt.cid), PAYMENT)
     sent = _last(clopos_emulator, "PUT").json["closed_at"]
     assert _near_now(sent, BAKU)
@@ -57,9 +59,11 @@ def test_close_receipt_defaults_closed_at_to_venue_local_now(clopos_emulator: Em
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
 def test_closed_at_default_follows_the_timezone_setting(clopos_emulator: Emulator, zone: str) -> None:
     with sync_client(clopos_emulator, timezone=zone) as client:
-        receipt = _open_receipt(client)
-        client.close_receipt(receipt.id, str(receipt.cid), PAYMENT)
+        receipt = _open_receipt(clopos_emulator, client)
+        response = client.close_receipt(receipt.id, str(receipt.cid), PAYMENT)
     assert _near_now(_last(clopos_emulator, "PUT").json["closed_at"], ZoneInfo(zone))
+    # a Baku venue's receipt opened a moment ago: a wall clock behind Baku's is refused, as live
+    assert response.status_code == 400 and "greater than created_at" in str(response.body)
 
 
 def test_clopos_timezone_from_the_environment(emu_env: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -85,7 +89,7 @@ def test_clopos_timezone_from_the_environment(emu_env: Emulator, monkeypatch: py
 )
 def test_closed_at_datetimes_are_sent_in_venue_local_time(clopos_emulator: Emulator, value: Any, expected: str) -> None:
     with sync_client(clopos_emulator) as client:
-        receipt = _open_receipt(client)
+        receipt = _open_receipt(clopos_emulator, client)
         assert client.close_receipt(receipt.id, str(receipt.cid), PAYMENT, value).ok
         assert _last(clopos_emulator, "PUT").json["closed_at"] == expected
         assert client.get_receipt_by_id(receipt.id).unwrap().data.closed_at == expected
@@ -94,7 +98,7 @@ def test_closed_at_datetimes_are_sent_in_venue_local_time(clopos_emulator: Emula
 def test_update_receipt_and_create_receipt_convert_aware_datetimes(clopos_emulator: Emulator) -> None:
     moment = datetime(2030, 6, 1, 21, 30, tzinfo=timezone.utc)  # 2030-06-02 01:30 in Baku
     with sync_client(clopos_emulator) as client:
-        receipt = _open_receipt(client)
+        receipt = _open_receipt(clopos_emulator, client)
         client.update_receipt(receipt.id, str(receipt.cid), closed_at=moment)
         assert _last(clopos_emulator, "PUT").json["closed_at"] == "2030-06-02 01:30:00"
         client.create_receipt(
@@ -110,7 +114,7 @@ def test_update_receipt_and_create_receipt_convert_aware_datetimes(clopos_emulat
 
 def test_v2_close_converts_closed_at(clopos_emulator: Emulator) -> None:
     with sync_client(clopos_emulator) as v1:
-        receipt = _open_receipt(v1)
+        receipt = _open_receipt(clopos_emulator, v1)
     with sync_client(clopos_emulator, api_version="v2") as client:
         client.close_receipt(receipt.id, str(receipt.cid), PAYMENT, datetime(2030, 1, 1, 8, 0, tzinfo=timezone.utc))
     sent = _last(clopos_emulator, "POST")
@@ -177,7 +181,7 @@ def test_unknown_zone_is_a_clear_config_error(clopos_emulator: Emulator, monkeyp
 
 def test_models_keep_wire_strings_and_give_aware_datetimes(clopos_emulator: Emulator) -> None:
     with sync_client(clopos_emulator) as client:
-        receipt = _open_receipt(client)
+        receipt = _open_receipt(clopos_emulator, client)
         client.close_receipt(receipt.id, str(receipt.cid), PAYMENT, "2030-01-01 12:00:05")
         stored = client.get_receipt_by_id(receipt.id).unwrap().data
         assert stored.closed_at == "2030-01-01 12:00:05"  # as sent on the wire

@@ -17,10 +17,6 @@ PRODUCT_KEYS = (
     "modifications as full products with price, image sizes, media, unit, meta.langs)"
 )
 EMULATOR_GAPS: dict[str, str] = {
-    "test_error_closed_at_equal_to_created_at": "emulator rule (issue 11): closed_at strictly later than created_at",
-    "test_error_put_on_closed_receipt": "emulator rule (issue 11): PUT /receipts/{id} on a closed receipt is refused",
-    "test_error_v2_patch_not_found": "emulator rule (issue 11): v2 routes answer seed 003's not_found body",
-    "test_error_v2_unauthorized": "emulator rule (issue 11): v2 routes answer seed 004's unauthorized body",
     "test_emulator_answer_has_the_live_shape[products]": PRODUCT_KEYS,
     "test_emulator_answer_has_the_live_shape[products_one]": PRODUCT_KEYS,
 }

@@ -3,8 +3,8 @@
 Live settings: ``CLOPOS_CLIENT_ID``, ``CLOPOS_CLIENT_SECRET``, ``CLOPOS_BRAND``, ``CLOPOS_VENUE_ID`` (and
 ``CLOPOS_INTEGRATOR_ID`` for the generation-2 scenarios; ``CLOPOS_BASE_URL`` optional). Writes run only when
 ``CLOPOS_LIVE_SANDBOX_BRAND`` equals ``CLOPOS_BRAND``. ``CLOPOS_LIVE_CLERK_WAIT=<seconds>`` waits that long for
-someone to accept the scenario's order on the sandbox POS. ``CLOPOS_RECORD=<dir>`` saves every answer,
-scrubbed, as a fixture (``<dir>/<name>.json``).
+someone to accept, on the sandbox POS, the orders whose comment is "parity: please accept".
+``CLOPOS_RECORD=<dir>`` saves every answer, scrubbed, as a fixture (``<dir>/<name>.json``).
 """
 
 from __future__ import annotations
@@ -124,7 +124,9 @@ class Target:
             return
         wait = float(os.environ.get("CLOPOS_LIVE_CLERK_WAIT") or 0)
         if wait <= 0:
-            pytest.skip(f"order {order_id} must be accepted on the POS: set CLOPOS_LIVE_CLERK_WAIT=<seconds> and do it")
+            pytest.skip(
+                f"order {order_id} must be accepted on the POS: set CLOPOS_LIVE_CLERK_WAIT=<seconds> and accept it"
+            )
         client = self.client()
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:

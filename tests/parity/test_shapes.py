@@ -18,7 +18,7 @@ from integrify.clopos.emulator import Emulator
 
 from .shapes import differences, scrub, shape
 from .target import FIXTURES, Target, emulator_target
-from .test_scenarios import MISSING_ID, READS, _new_order, _open_receipt, _payment
+from .test_scenarios import MISSING_ID, READS, _new_order, _open_receipt, _payment, _stored_receipt
 
 Probe = Callable[[Target], Any]
 
@@ -40,13 +40,14 @@ def _read_probes() -> dict[str, Probe]:
 def _close(t: Target) -> Any:
     client = t.client()
     receipt = _open_receipt(t, client)
+    client.update_receipt(receipt.id, receipt.cid, description="parity", guests=2)  # as test_receipt_lifecycle
     return client.close_receipt(receipt.id, receipt.cid, _payment(client, 5))
 
 
 PROBES: dict[str, Probe] = {
     **_read_probes(),
     "auth": lambda t: t.client().auth(),
-    "receipt_create": lambda t: _open_receipt(t, t.client()),
+    "receipt_create": lambda t: _stored_receipt(t, t.client()),
     "receipt_close": _close,
     "order_create": lambda t: _new_order(t, t.client()),
     "error_receipt_not_found": lambda t: t.client().get_receipt_by_id(MISSING_ID),
