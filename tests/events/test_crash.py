@@ -52,13 +52,15 @@ def test_kill_9_twenty_times_during_a_burst(clopos_emulator: Emulator, tmp_path:
             assert time.monotonic() < deadline
             time.sleep(0.1)
         try:
-            for _ in range(KILLS):
+            for kill in range(KILLS):
                 pos.burst(CHANGES // KILLS)
-                before = len(receiver.deliveries)
-                start = time.monotonic()
-                while len(receiver.deliveries) == before and time.monotonic() - start < 10:
-                    time.sleep(0.02)  # it is at work: now kill it somewhere in the middle
-                time.sleep(chance.uniform(0, 0.3))
+                if kill % 2:  # any moment: starting up, reading the store, polling, delivering
+                    time.sleep(chance.uniform(0, 1.5))
+                else:  # surely at work: in the middle of delivering
+                    before, start = len(receiver.deliveries), time.monotonic()
+                    while len(receiver.deliveries) == before and time.monotonic() - start < 10:
+                        time.sleep(0.02)
+                    time.sleep(chance.uniform(0, 0.3))
                 process.send_signal(signal.SIGKILL)
                 process.wait(10)
                 process = spawn(clopos_emulator, store, receiver.url, tmp_path)
