@@ -10,6 +10,7 @@ from typing import Any
 import dlt
 from dlt.common.destination import TDestinationReferenceArg
 from dlt.common.pipeline import LoadInfo
+from dlt.common.typing import TLoaderFileFormat
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.extract.source import DltSource
 from dlt.pipeline.exceptions import PipelineConfigMissing
@@ -95,6 +96,7 @@ def sync(
     pipeline_name: str = "clopos",
     pipelines_dir: str | None = None,
     refresh: bool = False,
+    loader_file_format: TLoaderFileFormat | None = None,
     on_rows: RowCallback | None = None,
     on_step: StepCallback | None = None,
 ) -> SyncReport:
@@ -103,7 +105,8 @@ def sync(
     DuckDB by default: ``<pipeline_name>.duckdb`` in the current folder (dlt's default). Any other dlt
     destination takes its credentials from dlt's settings (``DESTINATION__POSTGRES__CREDENTIALS``, ...).
     Packages an interrupted run left behind are loaded first. ``refresh`` drops the source's tables and
-    state and loads everything again.
+    state and loads everything again. ``loader_file_format`` overrides the destination's preferred one
+    (``jsonl`` loads DuckDB several times faster than its default ``insert_values``).
     """
     step = on_step or (lambda name: None)
     pipeline = dlt.pipeline(
@@ -120,13 +123,15 @@ def sync(
         pipeline.normalize()
         pipeline.load()
         seconds["finish"] = time.perf_counter() - started
+    if loader_file_format is None and pipeline.destination and pipeline.destination.destination_name == "duckdb":
+        loader_file_format = "jsonl"
     before = row_counts(pipeline)
     source = source if source is not None else clopos_source()
     if on_rows is not None:
         count_rows(source, on_rows)
     step("extract")
     started = time.perf_counter()
-    pipeline.extract(source, refresh="drop_sources" if refresh else None)
+    pipeline.extract(source, refresh="drop_sources" if refresh else None, loader_file_format=loader_file_format)
     seconds["extract"] = time.perf_counter() - started
     step("normalize")
     started = time.perf_counter()
