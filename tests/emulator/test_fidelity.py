@@ -188,6 +188,16 @@ def test_closed_at_equal_to_created_at_is_refused(clopos_emulator: Emulator, v1:
     assert v2.data("POST", f"/receipts/{receipt['id']}/close", json={"payment_methods": PAYMENT})["status"] == 2
 
 
+def test_post_with_an_empty_closed_at_keeps_the_receipt_open(v1: Api) -> None:
+    body = {"cid": "open-1", "payment_methods": PAYMENT, "user_id": 1, "closed_at": ""}
+    made = v1.data("POST", "/receipts", json=body)
+    assert made["status"] == 1 and made["closed_at"] is None and "check_close_event" not in made["meta"]
+    body = {"id": made["id"], "cid": "open-1", "guests": 3}
+    assert v1.data("PUT", f"/receipts/{made['id']}", json=body)["guests"] == 3
+    closed = v1.data("POST", "/receipts", json={"cid": "closed-1", "payment_methods": PAYMENT, "user_id": 1})
+    assert closed["status"] == 2 and closed["closed_at"] and "check_close_event" in closed["meta"]
+
+
 def test_put_refuses_a_closed_receipt_and_patch_still_updates_it(clopos_emulator: Emulator, v1: Api, v2: Api) -> None:
     receipt = open_receipt(clopos_emulator, v1)
     path = f"/receipts/{receipt['id']}"

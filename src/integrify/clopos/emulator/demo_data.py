@@ -281,6 +281,9 @@ def stations() -> list[Record]:
     ]
 
 
+DELIVERY_ICON = "https://cdn.clopos.com/_clopos/delivery.png"
+
+
 def _tax() -> Record:
     return {
         "id": 1,
@@ -296,8 +299,16 @@ def _tax() -> Record:
         "created_at": "2023-07-24T23:49:53.000000Z",
         "deleted_at": None,
         "type": {"id": 2, "name": "ƏDV"},
-        "has_sale_types": False,
-        "sale_types": [],
+        "has_sale_types": True,
+        "sale_types": [
+            {
+                "id": 2,
+                "name": "Çatdırılma",
+                "media": [{"urls": {"original": DELIVERY_ICON, "large": DELIVERY_ICON}}],
+                "pivot": {"tax_id": 1, "sale_type_id": 2},
+                "status": [],
+            }
+        ],
     }
 
 
@@ -324,7 +335,21 @@ def _product(pid: int, name: str, kind: str, category: int, price: float, cost: 
         "discountable": True,
         "giftable": kind != "TIMER",
         "has_modifications": False,
-        "meta": {"allergies": [], "diets": []},
+        "meta": {
+            "allergies": [],
+            "diets": [],
+            "langs": {
+                "en": {"name": name, "description": None},
+                "az": {"name": name, "description": None},
+                **{lang: [] for lang in ("ar", "tr", "ru", "uz", "kz", "es")},
+            },
+            "availability": {
+                "itemAvailability": False,
+                "itemVisibility": False,
+                "schedules": {"itemAvailability": [], "itemVisibility": []},
+            },
+            "gov_package_code": "",
+        },
         "setting": None,
         "emenu_category_id": category,
         "emenu_position": pid,
@@ -345,7 +370,7 @@ def _product(pid: int, name: str, kind: str, category: int, price: float, cost: 
         "slug": name.lower().replace(" ", "-"),
         "color": "34495e",
         "venues": [],
-        "properties": {"stop_list_setting": []},
+        "properties": {"measure": 1, "measure_unit_id": 1, "stop_list_setting": []},
         "taxes": [_tax()],
         "tags": [],
         "media": [],
@@ -354,24 +379,93 @@ def _product(pid: int, name: str, kind: str, category: int, price: float, cost: 
         "deleted_at": None,
     }
     record.update(extra)
+    if record.get("modificator_groups"):
+        groups = record["modificator_groups"]
+        record["meta"]["modifier_pos"] = {str(g["id"]): n for n, g in enumerate(groups)}
+        record["modificator_groups"] = [
+            {**g, "pivot": {"product_id": pid, "modificator_group_id": g["id"]}} for g in groups
+        ]
+    if kind == "GOODS":
+        record["is_inventory_behavior_changeable"] = True
     return record
 
 
-def _modifier(mid: int, name: str, price: float) -> Record:
+def _modifier(mid: int, group_id: int, name: str, price: float) -> Record:
+    """A modifier of a group, with the keys of the recorded live answer."""
+    base = datetime(2024, 5, 15, 12, 36, 10, tzinfo=timezone.utc)
     return {
         "id": mid,
+        "dish_id": 0,
+        "ingredient_id": None,
+        "group_id": group_id,
         "name": name,
+        "image": None,
         "price": price,
         "cost_price": round(price / 3, 2),
-        "type": "MODIFIER",
-        "status": 1,
-        "created_at": CREATED,
-        "updated_at": UPDATED,
+        "brutto": 0,
+        "default_count": 0,
+        "min_count": 0,
+        "max_count": 1,
+        "meta": None,
+        "status": True,
+        "position": mid % 10,
+        "created_at": iso(base),
+        "updated_at": iso(base + timedelta(days=30)),
         "deleted_at": None,
+        "media": [],
+        "ingredient": None,
     }
 
 
-UNIT = {"id": 1, "_lft": 1, "_rgt": 2, "parent_id": None, "name": "Ədəd", "type": "PIECE", "symbol": "əd", "equal": 1}
+def _media(key: int) -> list[Record]:
+    """One uploaded image, in the sizes the live API lists."""
+    name = uuid_text(0xC10905 << 64 | key)
+    urls = {
+        size: f"https://cdn.clopos.com/demo/{name}/{size}.jpg"
+        for size in ("original", "extra_large", "original_large", "thumb")
+    }
+    return [
+        {
+            "uuid": name,
+            "mime_type": "image/jpeg",
+            "size": 150_000 + key,
+            "urls": urls,
+            "blur_hash": None,
+            "dimensions": {"width": 1200, "height": 800},
+        }
+    ]
+
+
+def _variant(parent: Record, vid: int, name: str, price: float, cost: float, barcode: str) -> Record:
+    """A variant (MODIFICATION) as the live API nests it: a whole product without taxes, tags, media, color."""
+    record = _product(vid, name, "MODIFICATION", parent["category_id"], price, cost)
+    for key in ("taxes", "tags", "media", "color"):
+        record.pop(key)
+    record.update(
+        parent_id=parent["id"],
+        parent_name=parent["name"],
+        full_name=f"{parent['name']} {name}",
+        barcode=barcode,
+        category_id=None,
+        station_id=None,
+        giftable=False,
+        properties=[],
+        meta={"langs": {"en": [], "az": []}, "gov_package_code": ""},
+    )
+    return record
+
+
+UNIT = {
+    "id": 1,
+    "_lft": 1,
+    "_rgt": 2,
+    "parent_id": None,
+    "name": "Ədəd",
+    "type": "PIECE",
+    "symbol": "əd",
+    "equal": 1,
+    "deleted_at": None,
+}
 #: Keys a recipe item leaves out, as the recorded live product answers do.
 _NOT_IN_RECIPE = ("color", "venues", "taxes", "tags", "media", "packages", "recipe", "modificator_groups")
 
@@ -410,7 +504,7 @@ def products() -> list[Record]:
             "created_at": CREATED,
             "updated_at": UPDATED,
             "deleted_at": None,
-            "modificators": [_modifier(187, "Acı", 0), _modifier(188, "Acısız", 0)],
+            "modificators": [_modifier(187, 5, "Acı", 0), _modifier(188, 5, "Acısız", 0)],
         },
         {
             "id": 8,
@@ -424,32 +518,13 @@ def products() -> list[Record]:
             "created_at": CREATED,
             "updated_at": UPDATED,
             "deleted_at": None,
-            "modificators": [_modifier(201, "Pendir", 1.0), _modifier(202, "Göbələk", 1.5)],
+            "modificators": [_modifier(201, 8, "Pendir", 1.0), _modifier(202, 8, "Göbələk", 1.5)],
         },
     ]
-    fanta_variants = [
-        {
-            "id": 13,
-            "parent_id": 12,
-            "type": "MODIFICATION",
-            "name": "0.5 L",
-            "price": 1.8,
-            "cost_price": 0.9,
-            "barcode": "5449000011527",
-            "full_name": "Fanta 0.5 L",
-            "status": 1,
-        },
-        {
-            "id": 14,
-            "parent_id": 12,
-            "type": "MODIFICATION",
-            "name": "1 L",
-            "price": 2.8,
-            "cost_price": 1.4,
-            "barcode": "5449000011534",
-            "full_name": "Fanta 1 L",
-            "status": 1,
-        },
+    fanta = _product(12, "Fanta", "GOODS", 7, 1.8, 0.9, has_modifications=True, media=_media(12))
+    fanta["modifications"] = [
+        _variant(fanta, 13, "0.5 L", 1.8, 0.9, "5449000011527"),
+        _variant(fanta, 14, "1 L", 2.8, 1.4, "5449000011534"),
     ]
     flour = _product(
         20, "Un", "INGREDIENT", 9, 0.0, 0.9, station_id=None, packages=[{"id": 1, "name": "Kisə 25 kq", "equal": 25}]
@@ -475,6 +550,7 @@ def products() -> list[Record]:
             3.2,
             modificator_groups=groups,
             recipe=_recipe(1, [(flour, 0.15), (beef, 0.12)]),
+            media=_media(1),
         ),
         _product(2, "Göbələk şorbası", "DISH", 2, 4.5, 1.1, recipe=_recipe(2, [(mushroom, 0.1)])),
         _product(3, "Mərci şorbası", "DISH", 2, 3.5, 0.8),
@@ -486,7 +562,7 @@ def products() -> list[Record]:
         _product(9, "Ayran", "GOODS", 7, 1.5, 0.5),
         _product(10, "Su 0.5 L", "GOODS", 7, 1.0, 0.3),
         _product(11, "Kompot", "GOODS", 7, 2.0, 0.6),
-        _product(12, "Fanta", "GOODS", 7, 1.8, 0.9, has_modifications=True, modifications=fanta_variants),
+        fanta,
         _product(
             15,
             "PS5",

@@ -289,7 +289,7 @@ def product_view(ctx: Ctx, record: Record, includes: list[str], full: bool) -> R
         view["category"] = clone(ctx.brand.table("categories").get(int(view.get("category_id") or 0)) or {}) or None
     if "station" in includes:
         view["station"] = clone(ctx.brand.table("stations").get(int(view.get("station_id") or 0)) or {}) or None
-    if "unit" in includes:
+    if full or "unit" in includes:  # a product read by id carries its unit, as the recorded live answer
         view["unit"] = dict(UNIT)
     return view
 

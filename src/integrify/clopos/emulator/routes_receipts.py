@@ -166,8 +166,9 @@ MONEY = (
 
 @api
 def create_receipt(ctx: Ctx) -> Response:
-    """Seed 000: stores a closed receipt. Times the client leaves out never break seed 002's rule: a missing
-    ``created_at`` is a second before ``closed_at`` (at most now), a missing ``closed_at`` a second after."""
+    """Seed 000: stores a closed receipt; ``closed_at: ""`` (seed 002's "keep open") stores an open one.
+    Times the client leaves out never break seed 002's rule: a missing ``created_at`` is a second before
+    ``closed_at`` (or now), a missing ``closed_at`` a second after ``created_at`` (at least now)."""
     body = ctx.body
     if not isinstance(body, dict):
         raise _invalid("The request body must be a JSON object")
@@ -188,10 +189,12 @@ def create_receipt(ctx: Ctx) -> Response:
     closed = parse_time(body["closed_at"], "closed_at", tz) if sent["closed_at"] else None
     if created is None:
         created = min(now, closed - ONE_SECOND) if closed is not None else now - ONE_SECOND
+    keep_open = body.get("closed_at") == ""
     if closed is None:
         closed = max(now, created + ONE_SECOND)
     opened_text, closed_text = local_text(created, tz), local_text(closed, tz)
     check_closed_after(closed_text, opened_text)
+    last_change, last_text = (created, opened_text) if keep_open else (closed, closed_text)
     total = _number(body, "total", round(sum(float(p["amount"]) for p in payments), 2))
     amounts = {key: _number(body, key) for key in MONEY}
     lines = body.get("receipt_products") or []
@@ -214,8 +217,8 @@ def create_receipt(ctx: Ctx) -> Response:
         "cid": cid,
         "user_id": user_id,
         "open_by_user_id": user_id,
-        "close_by_user_id": user_id,
-        "status": 2,
+        "close_by_user_id": None if keep_open else user_id,
+        "status": 1 if keep_open else 2,
         "payment_methods": payments,
         "total": total,
         "source": "open_api",
@@ -224,7 +227,12 @@ def create_receipt(ctx: Ctx) -> Response:
         "order_status": None,
         "order_number": None,
         "meta": {
-            **receipt_meta((users.get(user_id) or {}).get("username"), (sale_type or {}).get("name"), closed),
+            **receipt_meta(
+                (users.get(user_id) or {}).get("username"),
+                (sale_type or {}).get("name"),
+                last_change,
+                None if keep_open else closed_text,
+            ),
             **(meta if isinstance(meta, dict) else {}),
         },
         "receipt_products": [
@@ -239,9 +247,9 @@ def create_receipt(ctx: Ctx) -> Response:
             for index, line in enumerate(lines)
         ],
         "created_at": opened_text,
-        "updated_at": closed_text,
-        "terminal_updated_at": closed_text,
-        "closed_at": closed_text,
+        "updated_at": last_text,
+        "terminal_updated_at": last_text,
+        "closed_at": None if keep_open else closed_text,
         "shift_date": opened_text[:10],
         "deleted_at": None,
         "customer": receipt_customer(customer),
