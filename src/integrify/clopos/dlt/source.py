@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any, Optional
 
 import dlt
 from dlt.extract.incremental import Incremental
 from dlt.extract.resource import DltResource
-from pydantic import BaseModel
 
 from integrify.clopos import CloposClientClass, CloposSyncClient
 from integrify.clopos.env import BASE_URL
 
 from .receipts import RECEIPT_COLUMNS, receipt_rows
+from .rows import flat_categories, rows
 
 #: Resources that mirror a list in full on every run (``replace``), with the page size each list allows.
 CATALOG = (
@@ -31,28 +31,6 @@ CATALOG = (
 )
 #: Generation 2 only.
 PRICE_LISTS = ("price_lists", "prices")
-
-
-def rows(models: Iterable[BaseModel]) -> Iterator[dict[str, Any]]:
-    """Models as plain dicts (unset fields left out)."""
-    for model in models:
-        yield model.model_dump()
-
-
-def flat_categories(models: Iterable[BaseModel]) -> Iterator[dict[str, Any]]:
-    """The category tree as one row per category (``children`` unfolded; ``parent_id`` keeps the tree)."""
-    for model in models:
-        row = model.model_dump()
-        children = row.pop("children", None) or []
-        yield row
-        yield from _unfold(children)
-
-
-def _unfold(children: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for child in children:
-        grandchildren = child.pop("children", None) or []
-        yield child
-        yield from _unfold(grandchildren)
 
 
 def day_text(value: str | date | None) -> str | None:
