@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from integrify.clopos import CloposAsyncClient, CloposClientClass, CloposSyncClient
 from integrify.clopos.emulator import Emulator
+
+#: "default", or "httpx": clients get an httpx client of their own passed in (set by tests/conftest.py).
+SENDER = "default"
+_given: list[httpx.Client | httpx.AsyncClient] = []
+
+
+def close_given() -> None:
+    """Close the httpx clients handed out for the "httpx" sender (async ones are left to the GC)."""
+    for http in _given:
+        if isinstance(http, httpx.Client):
+            http.close()
+    _given.clear()
 
 
 def _options(emu: Emulator, options: dict[str, Any]) -> dict[str, Any]:
@@ -23,8 +37,14 @@ def _options(emu: Emulator, options: dict[str, Any]) -> dict[str, Any]:
 
 
 def sync_client(emu: Emulator, **options: Any) -> CloposSyncClient:
+    if SENDER == "httpx" and "http_client" not in options:
+        options["http_client"] = httpx.Client()
+        _given.append(options["http_client"])
     return CloposClientClass(**_options(emu, options))
 
 
 def async_client(emu: Emulator, **options: Any) -> CloposAsyncClient:
+    if SENDER == "httpx" and "http_client" not in options:
+        options["http_client"] = httpx.AsyncClient()
+        _given.append(options["http_client"])
     return CloposClientClass(sync=False, **_options(emu, options))

@@ -108,7 +108,9 @@ def _rss_mb() -> float:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to count file descriptors")
-def test_a_thousand_event_loops_do_not_leak_pools(clopos_emulator: Emulator) -> None:
+def test_a_thousand_event_loops_do_not_leak_pools(clopos_emulator: Emulator, sender: str) -> None:
+    if sender == "httpx":
+        pytest.skip("an httpx.AsyncClient you pass in belongs to one event loop: yours to open and close")
     client = async_client(clopos_emulator)
     asyncio.run(client.get_venues())
     gc.collect()
@@ -183,8 +185,10 @@ def huge_chunked(conn: socket.socket) -> None:
 
 @pytest.mark.parametrize("handler", [trickle_body, trickle_headers], ids=["body", "headers"])
 def test_a_trickling_server_cannot_outlast_total_timeout_sync(
-    clopos_emulator: Emulator, handler: Callable[[socket.socket], None]
+    clopos_emulator: Emulator, handler: Callable[[socket.socket], None], sender: str
 ) -> None:
+    if sender == "httpx" and handler is trickle_headers:
+        pytest.skip("over an httpx.Client you pass in, the headers' wait is bounded by the read timeout only")
     with raw_server(handler) as base:
         client = sync_client(clopos_emulator, base_url=base, timeout=2, total_timeout=1.5, max_retries=3)
         started = time.monotonic()
@@ -335,3 +339,14 @@ def test_strict_validation_raises_on_drift(clopos_emulator: Emulator) -> None:
 
 def test_the_plugin_client_is_strict(clopos_client: Any) -> None:
     assert clopos_client.config.strict_validation is True
+
+
+# -- 8. the concurrency tests are deterministic under load -------------------------------------------
+
+
+def test_reset_restores_settings_a_test_changed(clopos_emulator: Emulator) -> None:
+    """The flake's cause: a test set ``token_ttl = 1`` and the next tests ran with one-second tokens, so on
+    a loaded machine the token renewed after a 401 expired before the replays arrived (401 again)."""
+    clopos_emulator.state.config.token_ttl = 1.0
+    clopos_emulator.reset()
+    assert clopos_emulator.state.config.token_ttl == 3600.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -78,6 +80,7 @@ class EmulatorCore:
 
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
+        self._initial_config = copy.deepcopy(config)
         self.state = State(config)
         self.faults = FaultController()
         for spec in config.faults:
@@ -86,7 +89,9 @@ class EmulatorCore:
         self.rate_windows = SlidingWindow()
 
     def reset(self) -> Saving:
-        """Demo data, tokens, faults and the request log back to the start (``Saving``: the SQLite file's wipe)."""
+        """Settings, demo data, tokens, faults and the request log back to the start (``Saving``: the SQLite wipe)."""
+        for setting in dataclasses.fields(self.config):  # a test's change (token_ttl, ...) ends with it
+            setattr(self.config, setting.name, copy.deepcopy(getattr(self._initial_config, setting.name)))
         saving = self.state.wipe()
         self.faults.clear()
         self.rate_windows.events.clear()
