@@ -14,10 +14,10 @@ import time
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar, Union, cast
+from typing import Any, TypeVar, Union
 
 import httpx
-from pydantic import MISSING, BaseModel, ValidationError
+from pydantic import MISSING, BaseModel
 
 from ..errors import (
     APIConnectionError,
@@ -35,7 +35,7 @@ from ..schemas.common.response import ErrorResponse, ObjectListResponse
 from ..schemas.receipts.object import Receipt
 from .call import APIResponse, Call, DryRequest, RateLimit, Retry, rate_limit_from, retry_after_from
 from .config import Config, Settings
-from .decode import tolerant
+from .decode import decode_success, error_body
 from .receipts import receipt_differences
 from .tokens import Credentials, Secret, Token
 from .wire import Answer, Body, Send, TooLarge, with_query
@@ -313,7 +313,7 @@ class Flows:
                         status_code=status,
                         method=call.method,
                         path=call.path,
-                        body=self._error_body(outcome),
+                        body=error_body(outcome),
                         retry_after=asked,
                     )
                 if attempt < self.config.max_retries and _in_time(deadline, wait):
@@ -413,63 +413,21 @@ class Flows:
             log.info("POST %s: receipt cid=%s is stored as id=%s: returned as created", call.path, call.cid, stored.id)
             body = call.response.model_validate({"success": True, "data": stored})
             return APIResponse(200, found.headers, body, call.method, call.path, recovered=True)
-        error_body = self._error_body(answer)
+        refused = error_body(answer)
         conflict = ReceiptConflictError(
             stored_receipt_id=stored.id if isinstance(stored.id, int) else None,
             differences=differences,
             status_code=409,
             method=call.method,
             path=call.path,
-            body=error_body,
+            body=refused,
         )
-        return APIResponse(409, answer.headers, error_body, call.method, call.path, known_error=conflict)
+        return APIResponse(409, answer.headers, refused, call.method, call.path, known_error=conflict)
 
     # -- parsing ----------------------------------------------------------------------------
 
     def parse(self, call: Call[T], response: Answer) -> T | ErrorResponse:
-        """The documented model for a success, ErrorResponse for an error; parsed once from bytes."""
-        status = response.status_code
-        content = response.content
-        if 200 <= status < 300:
-            try:
-                return call.response.model_validate_json(content)
-            except ValidationError as error:
-                return self._parse_slow(call, response, error)
-        return self._error_body(response)
-
-    def _parse_slow(self, call: Call[T], response: Answer, error: ValidationError) -> T | ErrorResponse:
-        try:
-            data = json.loads(response.content)
-        except ValueError:
-            raise ResponseDecodeError(
-                self._describe_unreadable(response),
-                method=call.method,
-                path=call.path,
-                status_code=response.status_code,
-            ) from None
-        if isinstance(data, dict) and data.get("success") is False:
-            return ErrorResponse.model_validate(data)
-        if not self.config.strict_validation:
-            body = tolerant(call.response, data)
-            if body is not None:
-                return cast(T, body)
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ResponseDecodeError(
-            f"body does not match {call.response.__name__}: {where}: {first['msg']}",
-            method=call.method,
-            path=call.path,
-            status_code=response.status_code,
-        ) from None
-
-    def _error_body(self, response: Answer) -> ErrorResponse:
-        try:
-            return ErrorResponse.model_validate_json(response.content)
-        except ValidationError:
-            return ErrorResponse(error="invalid_response", message=self._describe_unreadable(response))
-
-    @staticmethod
-    def _describe_unreadable(response: Answer) -> str:
-        kind = response.headers.get("content-type", "no content type").split(";")[0]
-        size = len(response.content)
-        return f"HTTP {response.status_code} with an unreadable body ({kind}, {size} bytes, not the API's JSON)"
+        """The documented model for a success, ErrorResponse for an error (see decode.py)."""
+        if 200 <= response.status_code < 300:
+            return decode_success(call, response, strict=self.config.strict_validation)
+        return error_body(response)
