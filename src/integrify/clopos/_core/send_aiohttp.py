@@ -12,7 +12,7 @@ import aiohttp
 import httpx
 from yarl import URL
 
-from .wire import Answer, DeadlinePassed, Send, TooLarge
+from .wire import Answer, DeadlinePassed, Send, TooLarge, proxy_configured
 
 #: Connections per event loop (aiohttp queues callers beyond it); idle ones are kept this long.
 MAX_CONNECTIONS = 100
@@ -30,7 +30,9 @@ class AiohttpSender:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, keepalive_timeout=KEEPALIVE_EXPIRY),
                 cookie_jar=aiohttp.DummyCookieJar(),
-                trust_env=True,  # HTTP(S)_PROXY and NO_PROXY, as httpx does
+                # HTTP(S)_PROXY and NO_PROXY as httpx does, only when set: aiohttp then looks them up in a
+                # thread on every request
+                trust_env=proxy_configured(),
                 skip_auto_headers=("User-Agent",),
             )
         return self._session

@@ -7,7 +7,6 @@ A driver runs a flow's actions; the bytes go through a sender (``send_*.py``): b
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import time
 from collections.abc import AsyncGenerator
@@ -20,16 +19,9 @@ from .flow import Flow, Locked, Sleep
 from .send_aiohttp import AiohttpSender
 from .send_httpx import LIMITS, AsyncHttpxSender, HttpxSender
 from .send_stdlib import StdlibSender
-from .wire import Send
+from .wire import Send, proxy_configured
 
 R = TypeVar("R")
-
-PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
-
-
-def proxy_configured() -> bool:
-    """A proxy is set in the environment (then the sync client sends through httpx, which honours it)."""
-    return any(os.environ.get(name) or os.environ.get(name.upper()) for name in PROXY_VARIABLES)
 
 
 class SyncTransport:

@@ -8,6 +8,7 @@ return an ``Answer`` or an exception: ``httpx``'s exception classes are the shar
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,3 +77,11 @@ def _text(value: QueryValue) -> str:
     if value is False:
         return "false"
     return "" if value is None else str(value)
+
+
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
+
+
+def proxy_configured() -> bool:
+    """A proxy is set in the environment (the senders then honour it; see transport.py)."""
+    return any(os.environ.get(name) or os.environ.get(name.upper()) for name in PROXY_VARIABLES)
