@@ -25,26 +25,32 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def emulator_process(*args: str) -> Iterator[str]:
-    """Run the emulator in a separate process (so that its CPU is not counted); yields its base URL."""
-    port = free_port()
-    command = [sys.executable, "-m", "integrify.clopos.emulator", "--port", str(port), *args]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/open-api"
+def server_process(command: Sequence[str], probe: str) -> Iterator[None]:
+    """Run a server in a separate process (so that its CPU is not counted) until ``probe`` answers."""
+    process = subprocess.Popen(list(command), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while True:
             try:
-                httpx.get(f"http://127.0.0.1:{port}/_emulator/state/summary", timeout=1)
+                httpx.get(probe, timeout=1)
                 break
             except httpx.HTTPError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the emulator did not start") from None
+                    raise RuntimeError(f"the server did not start: {' '.join(command)}") from None
                 time.sleep(0.1)
-        yield base
+        yield
     finally:
         process.terminate()
         process.wait(10)
+
+
+@contextlib.contextmanager
+def emulator_process(*args: str) -> Iterator[str]:
+    """Run the emulator in a separate process; yields its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "integrify.clopos.emulator", "--port", str(port), *args]
+    with server_process(command, f"http://127.0.0.1:{port}/_emulator/state/summary"):
+        yield f"http://127.0.0.1:{port}/open-api"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import contextlib
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -23,7 +22,7 @@ from typing import Any
 
 import aiohttp
 import httpx
-from _common import free_port, record, table
+from _common import free_port, record, server_process, table
 
 from integrify.clopos import CloposClientClass
 from integrify.clopos.schemas.common.response import ObjectResponse
@@ -35,25 +34,13 @@ HEADERS = {"x-token": "bench", "x-brand": "openapitest", "x-venue": "1", "accept
 
 @contextlib.contextmanager
 def fake_server(latency_ms: float) -> Iterator[str]:
+    """bench/fake_server.py in another process; yields its base URL."""
     port = free_port()
     script = Path(__file__).with_name("fake_server.py")
     command = [sys.executable, str(script), "--port", str(port), "--latency-ms", str(latency_ms)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/open-api"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                httpx.get(base + "/receipts/1", timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the fake server did not start") from None
-                time.sleep(0.2)
+    with server_process(command, base + "/receipts/1"):
         yield base
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 async def measure(call: Callable[[int], Awaitable[Any]], concurrency: int, calls: int) -> tuple[float, float, float]:
