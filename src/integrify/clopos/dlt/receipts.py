@@ -21,8 +21,6 @@ from pydantic import BaseModel
 
 from integrify.clopos import UNSET, CloposSyncClient
 
-from .rows import compact
-
 #: The hard-delete column: set (to the time the deletion was noticed, UTC) only on deletion markers.
 DELETED = "_clopos_deleted_at"
 #: The table that keeps one row per receipt found deleted.
@@ -134,7 +132,7 @@ def receipt_rows(
     for receipt in receipts:
         created = receipt.created_at if isinstance(receipt.created_at, str) else ""
         if window.changed(receipt.id, created, fingerprint(receipt)):
-            yield local_times(compact(receipt.model_dump()))
+            yield local_times(receipt.model_dump())
     noticed = datetime.now(timezone.utc)
     for receipt_id, created in window.deleted(start, end):
         yield {"id": receipt_id, "created_at": wall_clock(created), DELETED: noticed}

@@ -8,25 +8,16 @@ from typing import Any
 from pydantic import BaseModel
 
 
-def compact(value: Any) -> Any:
-    """Nulls left out, recursively: a column appears once it has data (dlt cannot type an all-null column)."""
-    if isinstance(value, dict):
-        return {key: compact(item) for key, item in value.items() if item is not None}
-    if isinstance(value, list):
-        return [compact(item) for item in value]
-    return value
-
-
 def rows(models: Iterable[BaseModel]) -> Iterator[dict[str, Any]]:
     """Models as plain dicts (unset fields left out)."""
     for model in models:
-        yield compact(model.model_dump())
+        yield model.model_dump()
 
 
 def flat_categories(models: Iterable[BaseModel]) -> Iterator[dict[str, Any]]:
     """The category tree as one row per category (``children`` unfolded; ``parent_id`` keeps the tree)."""
     for model in models:
-        row = compact(model.model_dump())
+        row = model.model_dump()
         children = row.pop("children", None) or []
         yield row
         yield from _unfold(children)
