@@ -106,7 +106,7 @@ def sync(
     destination takes its credentials from dlt's settings (``DESTINATION__POSTGRES__CREDENTIALS``, ...).
     Packages an interrupted run left behind are loaded first. ``refresh`` drops the source's tables and
     state and loads everything again. ``loader_file_format`` overrides the destination's preferred one
-    (DuckDB gets ``jsonl``: many times faster and leaner than its default SQL inserts).
+    (not ``jsonl`` on DuckDB: keys that first appear after its sample rows fail the load).
     """
     step = on_step or (lambda name: None)
     pipeline = dlt.pipeline(
@@ -123,8 +123,6 @@ def sync(
         pipeline.normalize()
         pipeline.load()
         seconds["finish"] = time.perf_counter() - started
-    if loader_file_format is None and pipeline.destination and pipeline.destination.destination_name == "duckdb":
-        loader_file_format = "jsonl"
     before = row_counts(pipeline)
     source = source if source is not None else clopos_source()
     if on_rows is not None:
