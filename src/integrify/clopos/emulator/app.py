@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from . import openapi, pos
+from . import console, openapi, pos
 from . import routes_auth as auth
 from . import routes_catalog as catalog
 from . import routes_orders as orders
@@ -216,7 +216,7 @@ def create_app(config: EmulatorConfig | None = None) -> EmulatorApp:
     core = EmulatorCore(config or EmulatorConfig())
     routes = api_routes()
     app = EmulatorApp(
-        routes=[*routes, *control_routes(core), *pos.routes(core.state)],
+        routes=[*routes, *control_routes(core), *pos.routes(core.state), *console.routes(core)],
         exception_handlers={HTTPException: http_error, Exception: http_error},
     )
     app.state.emulator = core.state

@@ -8,7 +8,9 @@ import json
 import math
 import random
 import threading
+import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -89,6 +91,9 @@ class RecordedRequest:
     body: bytes
     route: str
     status: int = 0
+    #: The kinds of the faults that fired on it, and the time from its arrival to its answer.
+    faults: tuple[str, ...] = ()
+    duration_ms: float = 0.0
 
     @property
     def json(self) -> Any:
@@ -203,6 +208,8 @@ class Recorder:
         #: API requests being handled now, and the most seen at once (to check client concurrency).
         self.in_flight = 0
         self.max_in_flight = 0
+        #: Called with each recorded request once it is answered, in the server's event loop (the console's log).
+        self.listeners: list[Callable[[RecordedRequest], None]] = []
 
     def route_of(self, scope: Scope) -> str:
         for route in self.routes:
@@ -217,6 +224,7 @@ class Recorder:
             await self.app(scope, receive, send)
             return
         config = self.emulator.config
+        started = time.perf_counter()
         body = b""
         more = True
         while more:
@@ -244,6 +252,9 @@ class Recorder:
             self.in_flight -= 1
             if record.status >= 400 and _tier_two(record):
                 self.emulator.rate_windows.add(_failure_key(scope), config.rate_limits.window_seconds)
+            record.duration_ms = (time.perf_counter() - started) * 1000
+            for listener in list(self.listeners):
+                listener(record)
 
     async def _handle(
         self, scope: Scope, send: Send, record: RecordedRequest, body: bytes, headers: dict[str, str]
@@ -253,6 +264,7 @@ class Recorder:
         if await self._failed_too_often(scope, send, record):
             return
         faults = self.emulator.faults.pick(method, route, path)
+        record.faults = tuple(f.kind for f in faults)
         delay = config.latency_ms + sum(f.ms for f in faults if f.kind == "latency")
         if delay:
             await asyncio.sleep(delay / 1000)

@@ -136,8 +136,9 @@ class Pos:
 
         return self._change(act)
 
-    def close_receipt(self, receipt_id: int | None = None) -> Record:
-        """The guest pays in cash: status 2, ``closed_at`` now, the total in ``payment_methods``."""
+    def close_receipt(self, receipt_id: int | None = None, payment_methods: list[Record] | None = None) -> Record:
+        """The guest pays: status 2, ``closed_at`` now; ``payment_methods`` (id, name, amount), by default the
+        total in cash."""
 
         def act() -> Record:
             record = self._receipt(receipt_id, open_only=True)
@@ -146,13 +147,15 @@ class Pos:
             now = self._local(_now())
             total = float(record.get("total") or 0)
             method = self.brand.table("payment_methods").get(1) or {"id": 1, "name": "Cash"}
+            payments = payment_methods or [{"id": method["id"], "name": method["name"], "amount": total}]
+            paid = round(sum(float(p["amount"]) for p in payments), 2)
             record.update(
                 status=2,
                 closed_at=max(now, str(record.get("created_at"))),
                 updated_at=now,
-                payment_methods=[{"id": method["id"], "name": method["name"], "amount": total}],
-                by_cash=total,
-                remaining=0,
+                payment_methods=payments,
+                by_cash=round(sum(float(p["amount"]) for p in payments if p["id"] == method["id"]), 2),
+                remaining=max(0.0, round(total - paid, 2)),
             )
             self.brand.receipts.save(record)
             return record
