@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     ):
         print(f"  CLOPOS_{key}={value}", flush=True)
     print("  (demo credentials; control routes under /_emulator/, Ctrl-C to stop)", flush=True)
+    print(f"  Console: http://{args.host}:{args.port}/_emulator/console (no login: keep it on 127.0.0.1)", flush=True)
     app = create_app(config)
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
