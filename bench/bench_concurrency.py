@@ -102,16 +102,27 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--levels", default="10,50,200,500")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median is reported")
     parser.add_argument("--skip-httpx", action="store_true", help="leave out the two httpx variants (slow)")
     args = parser.parse_args()
     levels = [int(level) for level in args.levels.split(",")]
     variants = [v for v in VARIANTS if not (args.skip_httpx and "httpx" in v)]
-    results: dict[tuple[str, int], tuple[float, float, float]] = {}
+    runs: dict[tuple[str, int], list[tuple[float, float, float]]] = {}
     with fake_server(args.latency_ms) as base:
-        for concurrency in levels:
-            for name in variants:
-                calls = args.calls if "httpx" not in name else min(args.calls, 1000)
-                results[(name, concurrency)] = asyncio.run(run_variant(name, base, concurrency, calls))
+        for _ in range(args.rounds):
+            for concurrency in levels:
+                for name in variants:
+                    calls = args.calls if "httpx" not in name else min(args.calls, 1000)
+                    outcome = asyncio.run(run_variant(name, base, concurrency, calls))
+                    runs.setdefault((name, concurrency), []).append(outcome)
+    results = {
+        key: (
+            statistics.median(r[0] for r in values),
+            statistics.median(r[1] for r in values),
+            statistics.median(r[2] for r in values),
+        )
+        for key, values in runs.items()
+    }
     rows = []
     for concurrency in levels:
         reference = results[("aiohttp + same model", concurrency)]
@@ -134,7 +145,8 @@ def main() -> None:
     )
     body += (
         f"\n\n`get_receipt_by_id` against bench/fake_server.py at {args.latency_ms:g} ms latency, in another process;"
-        f" {args.calls} calls per variant and level (1,000 for the httpx variants), one event loop each."
+        f" {args.calls} calls per variant and level (1,000 for the httpx variants), one event loop each;"
+        f" medians of {args.rounds} interleaved rounds."
     )
     record("Async concurrency", body)
 

@@ -93,7 +93,8 @@ class APIResponse(Generic[T]):
     """An answer: ``ok``, ``status_code``, ``headers`` and ``body`` (the documented model, or ErrorResponse)."""
 
     status_code: int
-    headers: httpx.Headers
+    #: The answer's headers as the sender got them (case-insensitive); ``headers`` is the httpx view.
+    raw_headers: Headers
     body: T | ErrorResponse
     method: str
     path: str
@@ -102,6 +103,15 @@ class APIResponse(Generic[T]):
     recovered: bool = False
     #: The typed error for this answer when the flow knows more than its status (ReceiptConflictError).
     known_error: APIStatusError | None = field(default=None, repr=False)
+    _headers: httpx.Headers | None = field(default=None, repr=False)
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The answer's headers (made on first use: most callers never look)."""
+        if self._headers is None:
+            raw = self.raw_headers
+            self._headers = raw if isinstance(raw, httpx.Headers) else httpx.Headers(list(raw.items()))
+        return self._headers
 
     @property
     def ok(self) -> bool:
@@ -109,7 +119,7 @@ class APIResponse(Generic[T]):
 
     @property
     def rate_limit(self) -> RateLimit | None:
-        return rate_limit_from(self.headers)
+        return rate_limit_from(self.raw_headers)
 
     def raise_for_status(self) -> APIResponse[T]:
         """Raise the typed error for an error answer; return self otherwise."""
@@ -133,7 +143,7 @@ class APIResponse(Generic[T]):
             method=self.method,
             path=self.path,
             body=body,
-            retry_after=retry_after_from(self.headers),
+            retry_after=retry_after_from(self.raw_headers),
         )
 
     def __repr__(self) -> str:
@@ -149,7 +159,7 @@ def _number(value: str | None) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
-def rate_limit_from(headers: httpx.Headers) -> RateLimit | None:
+def rate_limit_from(headers: Headers) -> RateLimit | None:
     if "ratelimit-limit" in headers:
         prefix = "ratelimit-"
     elif "x-ratelimit-limit" in headers:
@@ -164,7 +174,7 @@ def rate_limit_from(headers: httpx.Headers) -> RateLimit | None:
     )
 
 
-def retry_after_from(headers: httpx.Headers, now_epoch: float | None = None) -> float | None:
+def retry_after_from(headers: Headers, now_epoch: float | None = None) -> float | None:
     """Seconds to wait from ``Retry-After`` (seconds or HTTP date), ``RateLimit-Reset`` (seconds)
     or ``X-RateLimit-Reset`` (epoch seconds)."""
     value = headers.get("retry-after")

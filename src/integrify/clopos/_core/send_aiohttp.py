@@ -49,14 +49,17 @@ class AiohttpSender:
                 timeout=limits,
                 allow_redirects=False,
             ) as response:
-                if response.content_length is not None and response.content_length > action.max_bytes:
-                    return TooLarge(response.content_length)
+                length = response.content_length
+                if length is not None:
+                    if length > action.max_bytes:
+                        return TooLarge(length)
+                    return Answer(response.status, response.headers, await response.read())
                 content = bytearray()
-                async for chunk in response.content.iter_chunked(64 * 1024):
+                async for chunk in response.content.iter_any():
                     content += chunk
                     if len(content) > action.max_bytes:
                         return TooLarge(len(content))
-                return Answer(response.status, httpx.Headers(response.raw_headers), bytes(content))
+                return Answer(response.status, response.headers, bytes(content))
         except aiohttp.ClientConnectorError as error:
             return httpx.ConnectError(f"{error.strerror or error} ({action.url.split('?', 1)[0]})")
         except aiohttp.ConnectionTimeoutError as error:

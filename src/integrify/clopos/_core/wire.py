@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Union
 from urllib.parse import quote_plus
@@ -52,7 +52,8 @@ class Answer:
     """A complete HTTP answer."""
 
     status_code: int
-    headers: httpx.Headers
+    #: Case-insensitive: ``httpx.Headers``, or aiohttp's ``CIMultiDictProxy``.
+    headers: Mapping[str, str]
     content: bytes
 
 
