@@ -7,6 +7,7 @@
 from typing import TYPE_CHECKING
 
 from ._core.call import APIResponse, DryRequest, RateLimit
+from ._core.tokens import SavedToken
 from .client import (
     CloposAsyncClient,
     CloposAsyncRequest,
@@ -80,5 +81,6 @@ __all__ = [
     "ReceiptConflictError",
     "ResponseDecodeError",
     "ResponseTooLargeError",
+    "SavedToken",
     "UnsupportedOperationError",
 ]

@@ -186,6 +186,10 @@ class Flows:
             integrator_id=settings.integrator_id,
         )
 
+    def own_credentials(self) -> Credentials:
+        """The credential set of this client's settings (what automatic auth uses without header overrides)."""
+        return self._credentials(self.config.resolve(), {})
+
     def dry(self, call: Call[Any]) -> DryRequest:
         """The request that would be sent, secrets redacted; nothing is sent."""
         settings = self.config.resolve()

@@ -21,6 +21,7 @@ from .endpoint import (
     SyncMethod,
 )
 from .flow import Flows, SharedState
+from .tokens import SavedToken
 from .transport import AsyncTransport, SyncTransport
 
 Self = TypeVar("Self", bound="ClientCore")
@@ -68,6 +69,20 @@ class ClientCore:
         clone.__dict__.update(self.__dict__)
         clone._setup(dataclasses.replace(self.config, **changes), self._flows.shared, self._transport)
         return clone
+
+    def saved_token(self) -> SavedToken | None:
+        """This client's cached token for its own credential set, to reuse in a later process.
+
+        ``None`` when it has none that is still fresh. See :meth:`use_token`.
+        """
+        token = self._flows.shared.tokens.get(self._flows.own_credentials().key)
+        return SavedToken.of(token) if token is not None and token.fresh() else None
+
+    def use_token(self, saved: SavedToken) -> None:
+        """Start from a token saved by :meth:`saved_token` (ignored once it is due for renewal)."""
+        token = saved.token()
+        if token.fresh():
+            self._flows.shared.tokens[self._flows.own_credentials().key] = token
 
     @property
     def last_rate_limit(self) -> RateLimit | None:

@@ -73,3 +73,21 @@ class Token:
 
     def fresh(self) -> bool:
         return time.monotonic() < self.renew_at
+
+
+@dataclass(frozen=True, slots=True)
+class SavedToken:
+    """A token to keep between processes: ``renew_at`` is the Unix time from which it should be renewed.
+
+    ``value`` is a secret (its ``repr`` is masked): store it as you would the client secret (e.g. mode 0600).
+    """
+
+    value: str = field(repr=False)
+    renew_at: float
+
+    @classmethod
+    def of(cls, token: Token) -> SavedToken:
+        return cls(Secret(token.value), time.time() + token.renew_at - time.monotonic())
+
+    def token(self) -> Token:
+        return Token(Secret(self.value), time.monotonic() + self.renew_at - time.time())

@@ -11,7 +11,8 @@ import hashlib
 import time
 from typing import TYPE_CHECKING
 
-from integrify.clopos._core.tokens import Credentials, Token
+from integrify.clopos import SavedToken
+from integrify.clopos._core.tokens import Credentials
 
 from .errors import CliError
 from .settings import config_dir, read_private, write_private
@@ -65,21 +66,19 @@ def restore(client: CloposSyncClient, resolved: Resolved) -> None:
         return
     renew_at = float(entry.get("renew_at", 0))
     if renew_at > time.time() and isinstance(entry.get("token"), str):
-        token = Token.issued(entry["token"], expires_in=None, expires_at=renew_at)
-        client._flows.shared.tokens[credentials.key] = token
+        client.use_token(SavedToken(entry["token"], renew_at))
 
 
 def keep(client: CloposSyncClient, resolved: Resolved) -> None:
     """Save the client's token for these settings when it changed."""
-    credentials = _credentials(resolved)
-    token = client._flows.shared.tokens.get(credentials.key)
-    if token is None:
+    saved = client.saved_token()
+    if saved is None:
         return
     data = _load()
     entry = {
-        "digest": _digest(credentials),
-        "token": token.value,
-        "renew_at": round(time.time() + token.renew_at - time.monotonic(), 3),
+        "digest": _digest(_credentials(resolved)),
+        "token": str(saved.value),
+        "renew_at": round(saved.renew_at, 3),
     }
     old = data.get(_slot(resolved))
     if isinstance(old, dict) and old.get("token") == entry["token"]:
