@@ -11,6 +11,7 @@ import contextlib
 import heapq
 import http.client
 import itertools
+import math
 import select
 import socket
 import ssl
@@ -32,30 +33,43 @@ Origin = tuple[str, str, int]
 
 
 class Watchdog:
-    """Shuts a socket down when its deadline passes, which ends any blocked read or write on it."""
+    """Shuts a socket down when its deadline passes, which ends any blocked read or write on it.
+
+    One thread per sender sleeps until the earliest deadline; arming a later one does not wake it (a
+    wake-up per call costs a thread switch per call). Disarmed entries are dropped lazily, and the heap
+    is rebuilt once more than half of it is dead.
+    """
 
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, list[object]]] = []
+        self._live = 0
         self._counter = itertools.count()
         self._wake = threading.Condition()
+        self._wake_at = math.inf
         self._thread: threading.Thread | None = None
 
     def arm(self, deadline: float, sock: socket.socket) -> list[object]:
         """Watch ``sock`` until ``deadline``; the returned entry is passed to :meth:`disarm`."""
-        entry: list[object] = [sock, False]  # [socket or None once disarmed, fired]
+        entry: list[object] = [sock, False]  # [socket, or None once disarmed or fired; fired]
         with self._wake:
             heapq.heappush(self._heap, (deadline, next(self._counter), entry))
+            self._live += 1
             if self._thread is None:
                 self._thread = threading.Thread(target=self._watch, name="clopos-deadline", daemon=True)
                 self._thread.start()
-            elif self._heap[0][2] is entry:
+            elif deadline < self._wake_at:
                 self._wake.notify()
         return entry
 
     def disarm(self, entry: list[object]) -> bool:
         """Stop watching; True when the deadline had already fired."""
         with self._wake:
-            entry[0] = None
+            if entry[0] is not None:
+                entry[0] = None
+                self._live -= 1
+            if len(self._heap) > 64 and self._live * 2 < len(self._heap):
+                self._heap = [item for item in self._heap if item[2][0] is not None]
+                heapq.heapify(self._heap)
             return bool(entry[1])
 
     def _watch(self) -> None:
@@ -64,16 +78,18 @@ class Watchdog:
                 while self._heap and self._heap[0][2][0] is None:
                     heapq.heappop(self._heap)
                 if not self._heap:
+                    self._wake_at = math.inf
                     self._wake.wait()
                     continue
                 deadline, _, entry = self._heap[0]
                 wait = deadline - time.monotonic()
                 if wait > 0:
+                    self._wake_at = deadline
                     self._wake.wait(wait)
                     continue
                 heapq.heappop(self._heap)
-                sock = entry[0]
-                entry[1] = True
+                sock, entry[0], entry[1] = entry[0], None, True
+                self._live -= 1
                 if isinstance(sock, socket.socket):
                     with contextlib.suppress(OSError):
                         sock.shutdown(socket.SHUT_RDWR)
