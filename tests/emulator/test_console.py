@@ -280,3 +280,21 @@ def test_the_log_stream_resumes_after_the_last_event_id(clopos_emulator: Emulato
     assert [item["status"] for _, item in ours] == [401, 401]  # no token: the API's own answer
     again = events(ours[0][0])
     assert [item["query"] for _, item in again] == [f"mark={marks[1]}"]
+
+
+def test_a_stale_button_cannot_move_an_order_backwards(clopos_emulator: Emulator) -> None:
+    answer = httpx.post(
+        clopos_emulator.root_url + CONSOLE + "/do/deliver-order",
+        data={"brand": "openapitest", "order_id": "2"},
+        headers={"Accept": "application/json"},
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"ok": False, "message": "Order is PENDING, not RECEIVED"}
+    assert clopos_emulator.state.brand("openapitest").table("orders")[2]["status"] == "PENDING"
+
+
+def test_each_brand_has_its_page(clopos_emulator: Emulator) -> None:
+    second = httpx.get(clopos_emulator.root_url + CONSOLE, params={"brand": "demobrand2"})
+    assert second.status_code == 200 and "demobrand2 at a glance" in second.text
+    unknown = httpx.get(clopos_emulator.root_url + CONSOLE, params={"brand": "nope<script>"})
+    assert "brand must be one of openapitest, demobrand2" in unknown.text and "<script>" not in unknown.text

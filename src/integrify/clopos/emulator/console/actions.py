@@ -69,13 +69,23 @@ def accept_order(act: Act) -> str:
     return f"Order {order['id']} accepted: RECEIVED, receipt {order['receipt_id']} opened"
 
 
+def _moved(act: Act, source: str, change: Callable[[Pos, int], Record]) -> Record:
+    """``change`` on an order that is still ``source`` (a page shown a while ago may offer a stale button)."""
+    order_id = act.number("order_id", "The order")
+    with act.core.state.lock:
+        order = act.core.state.brand(act.brand).table("orders").get(order_id)
+        if order is not None and order["status"] != source:
+            raise ApiError(400, "validation_failed", f"Order is {order['status']}, not {source}")
+        return change(act.pos(), order_id)
+
+
 def ignore_order(act: Act) -> str:
-    order = act.pos().ignore_order(act.number("order_id", "The order"))
+    order = _moved(act, "PENDING", Pos.ignore_order)
     return f"Order {order['id']} ignored"
 
 
 def deliver_order(act: Act) -> str:
-    order = act.pos().deliver_order(act.number("order_id", "The order"))
+    order = _moved(act, "RECEIVED", Pos.deliver_order)
     return f"Order {order['id']} delivered"
 
 
