@@ -18,6 +18,7 @@ from ..errors import APIStatusError, status_error_class
 from ..schemas.common.response import ErrorResponse
 from .query import Params
 from .tokens import Credentials
+from .wire import HeaderLookup
 
 T = TypeVar("T", bound=BaseModel)
 Headers = Mapping[str, str]
@@ -94,7 +95,7 @@ class APIResponse(Generic[T]):
 
     status_code: int
     #: The answer's headers as the sender got them (case-insensitive); ``headers`` is the httpx view.
-    raw_headers: Headers
+    raw_headers: HeaderLookup
     body: T | ErrorResponse
     method: str
     path: str
@@ -159,7 +160,7 @@ def _number(value: str | None) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
-def rate_limit_from(headers: Headers) -> RateLimit | None:
+def rate_limit_from(headers: HeaderLookup) -> RateLimit | None:
     if "ratelimit-limit" in headers:
         prefix = "ratelimit-"
     elif "x-ratelimit-limit" in headers:
@@ -174,7 +175,7 @@ def rate_limit_from(headers: Headers) -> RateLimit | None:
     )
 
 
-def retry_after_from(headers: Headers, now_epoch: float | None = None) -> float | None:
+def retry_after_from(headers: HeaderLookup, now_epoch: float | None = None) -> float | None:
     """Seconds to wait from ``Retry-After`` (seconds or HTTP date), ``RateLimit-Reset`` (seconds)
     or ``X-RateLimit-Reset`` (epoch seconds)."""
     value = headers.get("retry-after")

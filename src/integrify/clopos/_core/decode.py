@@ -74,7 +74,7 @@ def error_body(answer: Answer) -> ErrorResponse:
 
 
 def describe_unreadable(answer: Answer) -> str:
-    kind = answer.headers.get("content-type", "no content type").split(";")[0]
+    kind = (answer.headers.get("content-type") or "no content type").split(";")[0]
     return (
         f"HTTP {answer.status_code} with an unreadable body ({kind}, {len(answer.content)} bytes, not the API's JSON)"
     )

@@ -116,6 +116,8 @@ class Flows:
     def __init__(self, config: Config, shared: SharedState) -> None:
         self.config = config
         self.shared = shared
+        #: Credential sets already built, by (settings, brand, venue): each costs a digest of the secret.
+        self._known_credentials: dict[tuple[Settings, str | None, str | None], Credentials] = {}
 
     # -- building ---------------------------------------------------------------------------
 
@@ -154,6 +156,9 @@ class Flows:
         """The credential set for automatic auth; brand/venue given in headers select another set."""
         brand = headers.get("x-brand") or settings.brand
         venue = headers.get("x-venue") or settings.venue_id
+        known = self._known_credentials.get((settings, brand, venue))
+        if known is not None:
+            return known
         scope_name, scope = (
             ("integrator_id", settings.integrator_id) if settings.api_version == "v2" else ("venue_id", venue)
         )
@@ -176,7 +181,7 @@ class Flows:
                 + ")"
             )
         assert settings.client_id and settings.client_secret and brand
-        return Credentials(
+        credentials = Credentials(
             api_version=settings.api_version,
             base_url=settings.base_url,
             client_id=settings.client_id,
@@ -185,6 +190,9 @@ class Flows:
             venue_id=venue,
             integrator_id=settings.integrator_id,
         )
+        if len(self._known_credentials) < 64:  # a few sets per client; never grows without bound
+            self._known_credentials[(settings, brand, venue)] = credentials
+        return credentials
 
     def own_credentials(self) -> Credentials:
         """The credential set of this client's settings (what automatic auth uses without header overrides)."""

@@ -149,8 +149,7 @@ class StdlibSender:
             raise TooLarge(action.max_bytes)
         if response.length:  # the server closed before the Content-Length it announced
             raise http.client.IncompleteRead(content, response.length)
-        headers = httpx.Headers(response.getheaders())
-        return Answer(response.status, headers, content), not response.will_close
+        return Answer(response.status, response.headers, content), not response.will_close
 
     def _connect(self, origin: Origin, action: Send) -> http.client.HTTPConnection:
         scheme, host, port = origin

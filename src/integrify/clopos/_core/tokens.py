@@ -34,16 +34,15 @@ class Credentials:
     brand: str
     venue_id: str | None
     integrator_id: str | None
+    #: Identifies the set in the token cache (a digest stands in for the secret).
+    key: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "client_secret", Secret(self.client_secret))
-
-    @property
-    def key(self) -> tuple[str, ...]:
-        """Identifies the set in the token cache (a digest stands in for the secret)."""
         digest = hashlib.sha256(self.client_secret.encode()).hexdigest()[:16]
         scope = self.integrator_id if self.api_version == "v2" else self.venue_id
-        return (self.api_version, self.base_url, self.client_id, digest, self.brand, scope or "")
+        key = (self.api_version, self.base_url, self.client_id, digest, self.brand, scope or "")
+        object.__setattr__(self, "key", key)
 
     def auth_body(self) -> dict[str, str]:
         body = {"client_id": self.client_id, "client_secret": self.client_secret, "brand": self.brand}

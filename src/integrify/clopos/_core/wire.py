@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Union
+from typing import Protocol, Union
 from urllib.parse import quote_plus
 
 import httpx
 
 QueryValue = Union[str, int, float, bool, None]
+
+
+class HeaderLookup(Protocol):
+    """Case-insensitive answer headers: ``httpx.Headers``, aiohttp's ``CIMultiDictProxy`` or ``http.client``'s."""
+
+    def get(self, name: str, /) -> str | None: ...
+    def __contains__(self, name: str, /) -> bool: ...
+    def items(self) -> Iterable[tuple[str, str]]: ...
 
 
 class Body(bytes):
@@ -52,8 +60,7 @@ class Answer:
     """A complete HTTP answer."""
 
     status_code: int
-    #: Case-insensitive: ``httpx.Headers``, or aiohttp's ``CIMultiDictProxy``.
-    headers: Mapping[str, str]
+    headers: HeaderLookup
     content: bytes
 
 
