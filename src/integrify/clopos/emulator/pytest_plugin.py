@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .server import Emulator, run_emulator
-
 try:
     from pytest_asyncio import fixture as async_fixture
 except ImportError:  # without pytest-asyncio no async test runs; the sync fixtures still work
@@ -25,9 +23,13 @@ except ImportError:  # without pytest-asyncio no async test runs; the sync fixtu
 if TYPE_CHECKING:
     from integrify.clopos import CloposAsyncClient, CloposSyncClient
 
+    from .server import Emulator
+
 
 @pytest.fixture(scope="session")
 def clopos_emulator_server() -> Iterator[Emulator]:
+    from integrify.clopos.emulator import run_emulator  # needs the [emulator] extra; the error says so
+
     with run_emulator() as emulator:
         yield emulator
 
