@@ -115,7 +115,14 @@ def run_snippet(snippet: Snippet, printed: Counter[int]) -> None:
 
 
 @pytest.mark.parametrize("snippet", RUN, ids=lambda s: s.id)
-def test_snippet_runs_as_written_twice(snippet: Snippet, emu_env: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+def test_snippet_runs_as_written_twice(
+    snippet: Snippet,
+    emu_env: Emulator,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # files a snippet writes (events.db, clopos.duckdb) stay out of the checkout
     printed: Counter[int] = Counter()
     run_snippet(snippet, printed)
     run_snippet(snippet, printed)
