@@ -16,10 +16,14 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import dlt
+import orjson
 from dlt.extract.incremental import Incremental
-from pydantic import BaseModel
 
 from integrify.clopos import UNSET, CloposSyncClient
+from integrify.clopos.schemas.receipts.object import Receipt
+
+from .columns import shape
+from .rows import row
 
 #: The hard-delete column: set (to the time the deletion was noticed, UTC) only on deletion markers.
 DELETED = "_clopos_deleted_at"
@@ -29,7 +33,10 @@ DELETIONS = "receipt_deletions"
 LOCAL_TIMES = ("created_at", "updated_at", "closed_at", "terminal_updated_at", "deleted_at")
 LOCAL_FORMAT = "%Y-%m-%d %H:%M:%S"
 
+#: The receipt and its product lines and payments: every typed field declared (money as decimals), times overridden.
+RECEIPTS = shape(Receipt)
 RECEIPT_COLUMNS: dict[str, Any] = {
+    **RECEIPTS.columns,
     **{name: {"data_type": "timestamp", "timezone": False, "nullable": True} for name in LOCAL_TIMES},
     "shift_date": {"data_type": "date", "nullable": True},
     DELETED: {"data_type": "timestamp", "nullable": True, "hard_delete": True},
@@ -58,9 +65,9 @@ def local_times(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def fingerprint(receipt: BaseModel) -> str:
-    """A short digest of a receipt's content: a changed receipt gets a new one."""
-    return hashlib.blake2b(receipt.model_dump_json().encode(), digest_size=8).hexdigest()
+def fingerprint(receipt: dict[str, Any]) -> str:
+    """A short digest of a receipt's row: a changed receipt gets a new one."""
+    return hashlib.blake2b(orjson.dumps(receipt, default=str, option=orjson.OPT_SORT_KEYS), digest_size=8).hexdigest()
 
 
 class Window:
@@ -131,8 +138,9 @@ def receipt_rows(
     )
     for receipt in receipts:
         created = receipt.created_at if isinstance(receipt.created_at, str) else ""
-        if window.changed(receipt.id, created, fingerprint(receipt)):
-            yield local_times(receipt.model_dump())
+        values = row(receipt)
+        if window.changed(receipt.id, created, fingerprint(values)):
+            yield local_times(values)
     noticed = datetime.now(timezone.utc)
     for receipt_id, created in window.deleted(start, end):
         yield {"id": receipt_id, "created_at": wall_clock(created), DELETED: noticed}

@@ -7,24 +7,31 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .columns import Shape, exact, shape
+
+
+def row(model: BaseModel) -> dict[str, Any]:
+    """A model as a plain dict (unset fields left out), its decimals rounded to the column scale."""
+    return exact(model.model_dump(), shape(type(model)))
+
 
 def rows(models: Iterable[BaseModel]) -> Iterator[dict[str, Any]]:
-    """Models as plain dicts (unset fields left out)."""
+    """Models as rows."""
     for model in models:
-        yield model.model_dump()
+        yield row(model)
 
 
 def flat_categories(models: Iterable[BaseModel]) -> Iterator[dict[str, Any]]:
     """The category tree as one row per category (``children`` unfolded; ``parent_id`` keeps the tree)."""
     for model in models:
-        row = model.model_dump()
-        children = row.pop("children", None) or []
-        yield row
-        yield from _unfold(children)
+        top = row(model)
+        children = top.pop("children", None) or []
+        yield top
+        yield from _unfold(children, shape(type(model)))
 
 
-def _unfold(children: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def _unfold(children: list[dict[str, Any]], of: Shape) -> Iterator[dict[str, Any]]:
     for child in children:
         grandchildren = child.pop("children", None) or []
-        yield child
-        yield from _unfold(grandchildren)
+        yield exact(child, of)
+        yield from _unfold(grandchildren, of)
