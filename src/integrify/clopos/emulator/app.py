@@ -20,7 +20,7 @@ from . import routes_catalog as catalog
 from . import routes_orders as orders
 from . import routes_receipts as receipts
 from .config import DEMO, EmulatorConfig
-from .context import SlidingWindow, generation_of
+from .context import SlidingWindow
 from .faults import FaultController, Recorder, parse_fault_spec
 from .responses import ApiError, error_response
 from .state import Saving, State
@@ -108,7 +108,7 @@ class EmulatorCore:
 def control_error(message: str, status: int = 400) -> Response:
     """Control routes answer bad input as the API does: an E1 body naming what is wrong."""
     code = "not_found" if status == 404 else "validation_failed"
-    return error_response(ApiError(status, code, message), "v1")
+    return error_response(ApiError(status, code, message))
 
 
 def control_routes(core: EmulatorCore) -> list[Route]:
@@ -158,7 +158,7 @@ def control_routes(core: EmulatorCore) -> list[Route]:
                 order = orders.accept_order(core.state.brand(name), int(raw))
             await saving.wait_async()
         except ApiError as error:
-            return error_response(error, "v1")
+            return error_response(error)
         return JSONResponse({"success": True, "data": order})
 
     async def tokens(request: Request) -> Response:
@@ -198,7 +198,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     message = {404: "Route not found", 405: "Method not allowed"}.get(status, "Server error")
     code = {404: "not_found", 405: "method_not_allowed"}.get(status, "server_error")
-    return error_response(ApiError(status, code, message), generation_of(request.url.path))
+    return error_response(ApiError(status, code, message))
 
 
 class EmulatorApp(Starlette):

@@ -148,7 +148,7 @@ def api(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
                         response = handler(ctx)
             await saving.wait_async()
         except ApiError as error:
-            response = error_response(error, generation)
+            response = error_response(error)
             limits = {}
         response.headers.update(limits)
         return response

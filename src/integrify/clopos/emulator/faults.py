@@ -278,9 +278,8 @@ class Recorder:
             extra = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
             code = "rate_limited" if status == 429 else "server_error"
             text = "Too many requests. Retry later." if status == 429 else "Service unavailable"
-            generation = "v2" if path.startswith("/open-api/v2/") else "v1"
             record.status = status
-            await self._answer(send, status, error_body(ApiError(status, code, text), generation), extra)
+            await self._answer(send, status, error_body(ApiError(status, code, text)), extra)
             return
         if "html" in kinds:
             record.status = kinds["html"].status or 502
@@ -330,7 +329,7 @@ class Recorder:
             "RateLimit-Reset": str(windows.reset_in(key, window)),
         }
         await self._answer(
-            send, 429, error_body(ApiError(429, "rate_limited", "Too many requests. Retry later."), "v2"), headers
+            send, 429, error_body(ApiError(429, "rate_limited", "Too many requests. Retry later.")), headers
         )
         return True
 

@@ -34,13 +34,13 @@ class ApiError(Exception):
         self.headers: dict[str, str] = {}
 
 
-def error_body(error: ApiError, generation: str) -> dict[str, Any]:
-    """The same shape on both generations (``generation`` is kept for callers that answer per generation)."""
+def error_body(error: ApiError) -> dict[str, Any]:
+    """The error envelope; both generations use the same keys (their seed pages differ only in wording)."""
     return {"success": False, "error": error.code, "message": error.message, **error.extra}
 
 
-def error_response(error: ApiError, generation: str) -> JSONResponse:
-    return FastJSONResponse(error_body(error, generation), status_code=error.status, headers=error.headers)
+def error_response(error: ApiError) -> JSONResponse:
+    return FastJSONResponse(error_body(error), status_code=error.status, headers=error.headers)
 
 
 def envelope(data: Any = None, *, message: str | None = None, **extra: Any) -> dict[str, Any]:

@@ -34,7 +34,7 @@ async def auth(request: Request) -> Response:
         with state.lock:
             return _auth(request, state, generation, body)
     except ApiError as error:
-        return error_response(error, generation)
+        return error_response(error)
 
 
 def _auth(request: Request, state: State, generation: str, body: dict[str, object]) -> Response:

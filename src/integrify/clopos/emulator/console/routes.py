@@ -87,15 +87,15 @@ def routes(core: EmulatorCore) -> list[Route]:
         try:
             brand = brand_of(request.query_params.get("brand"))
         except ApiError as problem:
-            return error_response(problem, "v1")
+            return error_response(problem)
         return HTMLResponse(panels_html(request, brand), headers=HEADERS)
 
     async def act(request: Request) -> Response:
         name = request.path_params["action"]
         if _cross_site(request):
-            return error_response(ApiError(403, "forbidden", "The console takes actions from its own page only"), "v1")
+            return error_response(ApiError(403, "forbidden", "The console takes actions from its own page only"))
         if name not in ACTIONS:
-            return error_response(ApiError(404, "not_found", f"Unknown console action {name}"), "v1")
+            return error_response(ApiError(404, "not_found", f"Unknown console action {name}"))
         form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
         status, failed = 200, False
         try:
@@ -126,7 +126,7 @@ def routes(core: EmulatorCore) -> list[Route]:
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC:
-            return error_response(ApiError(404, "not_found", "Route not found"), "v1")
+            return error_response(ApiError(404, "not_found", "Route not found"))
         content = (Path(__file__).parent / "static" / name).read_bytes()
         return Response(content, media_type=STATIC[name], headers={"Cache-Control": "no-cache"})
 
