@@ -42,7 +42,7 @@ def receipt_event(number: int, venue: str = "1") -> ReceiptCreated:
 
 def test_schema_is_versioned_and_migrating_twice_is_harmless(store: SQLStore) -> None:
     store.migrate()
-    assert store.schema_version() == SCHEMA_VERSION == 2
+    assert store.schema_version() == SCHEMA_VERSION == 3
 
 
 def test_leases_are_shared_fairly_and_expire(store: SQLStore) -> None:

@@ -1,4 +1,4 @@
-"""``clopos events``: forward the change feed as signed webhooks, tail it, see its status, replay it."""
+"""``clopos events``: forward the change feed as signed webhooks, tail it, see its status, replay it, prune it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 import typer
 
 from .errors import USAGE_ERROR, CliError, friendly
-from .output import console
+from .output import console, errors
 from .state import options
 
 events_app = typer.Typer(
@@ -24,6 +24,8 @@ STORE = typer.Option(
     "clopos-events.db", "--store", envvar="CLOPOS_EVENTS_STORE", help="SQLite file or postgresql:// URL."
 )
 VENUES = typer.Option(None, "--venues", help="Venue ids to follow, comma-separated (default: the --venue setting).")
+LOOKBACK = typer.Option(1, "--lookback-days", help="Days back to re-check receipts and orders.")
+KEEP = typer.Option(30, "--keep-days", help="Delete events acknowledged by every consumer after this many days.")
 
 
 def _store(url: str) -> Any:
@@ -39,20 +41,25 @@ def _feed(
     lookback_days: int,
     lease: float,
     budget: float = 240.0,
+    keep_days: int | None = 30,
     **options_: Any,
 ) -> Any:
     from integrify.clopos.events import EventFeed, FeedSettings, Source
 
+    try:
+        settings = FeedSettings(
+            min_interval=interval,
+            lookback=timedelta(days=lookback_days),
+            lease_seconds=lease,
+            requests_per_minute=budget,
+            burst=max(10, int(budget / 30)),
+            retention=timedelta(days=keep_days) if keep_days is not None else None,
+        )
+    except ValueError as error:
+        raise CliError(f"--keep-days: {error}", USAGE_ERROR) from None
     client = options().client()
     ids = [v.strip() for v in venues.split(",") if v.strip()] if venues else [str(client.config.resolve().venue_id)]
     sources = [Source(client.with_options(venue_id=v), venue=v) for v in ids]
-    settings = FeedSettings(
-        min_interval=interval,
-        lookback=timedelta(days=lookback_days),
-        lease_seconds=lease,
-        requests_per_minute=budget,
-        burst=max(10, int(budget / 30)),
-    )
     return EventFeed(sources, store, settings, **options_)
 
 
@@ -89,7 +96,9 @@ def forward(
     store: str = STORE,
     venues: str = VENUES,
     interval: float = typer.Option(2.0, "--interval", help="Fastest poll interval, seconds (idle venues slow down)."),
-    lookback_days: int = typer.Option(1, "--lookback-days", help="Days back to re-check receipts and orders."),
+    lookback_days: int = LOOKBACK,
+    keep_days: int = KEEP,
+    keep_forever: bool = typer.Option(False, "--keep-forever", help="Never delete events (no retention)."),
     max_attempts: int = typer.Option(8, "--max-attempts", help="Attempts before an event is dead-lettered."),
     retry_base: float = typer.Option(1.0, "--retry-base", help="First retry delay, seconds (doubles, max 5 min)."),
     lease: float = typer.Option(30.0, "--lease", help="Seconds a dead worker keeps its venues."),
@@ -108,6 +117,7 @@ def forward(
         lookback_days,
         lease,
         budget,
+        None if keep_forever else keep_days,
         worker_id=worker_id,
         max_attempts=max_attempts,
         retry_base=retry_base,
@@ -195,15 +205,89 @@ def replay(
     store: str = STORE,
 ) -> None:
     """Deliver again, in order, every event detected since --since (dead letters included); the running
-    (or next) `events forward` to the same URL sends them."""
+    (or next) `events forward` to the same URL sends them. Events already deleted by retention are named."""
     from integrify.clopos.events import webhook_consumer
 
+    start = _since(since)
     db = _store(store)
     try:
-        count = db.rewind(webhook_consumer(to), _since(since))
+        gaps = {feed: mark for feed, mark in db.horizons().items() if mark.detected_at >= start}
+        count = db.rewind(webhook_consumer(to), start)
     finally:
         db.close()
-    console.print(f"{count} event(s) queued again for {to}", highlight=False)
+    for feed, mark in sorted(gaps.items()):
+        errors.print(
+            f"{feed}: events detected up to {_utc(mark.detected_at)} were pruned (retention), so they cannot be"
+            f" replayed; this venue's replay starts with the oldest event kept",
+            style="yellow",
+            highlight=False,
+            soft_wrap=True,
+        )
+    console.print(f"{count} event(s) queued again for {to}", highlight=False, soft_wrap=True)
+
+
+def _utc(moment: float) -> str:
+    return datetime.fromtimestamp(moment, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _consumer(name: str) -> str:
+    from integrify.clopos.events import webhook_consumer
+
+    return webhook_consumer(name) if name.startswith(("http://", "https://")) else name
+
+
+@events_app.command("prune")
+@friendly
+def prune(
+    store: str = STORE,
+    keep_days: int = KEEP,
+    lookback_days: int = LOOKBACK,
+    dead_letters: bool = typer.Option(
+        False, "--dead-letters", help="Also delete dead-lettered events past the retention (never replayed)."
+    ),
+    forget: list[str] = typer.Option(
+        [], "--forget", help="A retired consumer (name, or a receiver's URL) that must not hold retention back."
+    ),
+) -> None:
+    """Delete events past the retention that every consumer of their venue has acknowledged (workers do
+    this by themselves every few minutes), and say what was kept and why."""
+    from integrify.clopos.events.poller import min_retention
+
+    keep = timedelta(days=keep_days)
+    if keep < min_retention(timedelta(days=lookback_days)):
+        least = min_retention(timedelta(days=lookback_days)).days
+        raise CliError(f"--keep-days: at least the look-back plus 2 days ({least}), not {keep_days}", USAGE_ERROR)
+    before = time.time() - keep.total_seconds()
+    db = _store(store)
+    try:
+        for name in forget:
+            dropped = db.forget(_consumer(name))
+            console.print(f"forgot {_consumer(name)} ({dropped} checkpoint(s))", highlight=False, soft_wrap=True)
+        result = db.prune(before, dead_letters=dead_letters)
+    finally:
+        db.close()
+    console.print(f"removed {result.total} event(s) detected before {_utc(before)}", highlight=False, soft_wrap=True)
+    for feed, count in sorted(result.removed.items()):
+        console.print(f"  {feed}: {count}", highlight=False, soft_wrap=True)
+    if dead_letters:
+        console.print(f"removed {result.dead_letters} dead letter(s)", highlight=False, soft_wrap=True)
+    for consumer, feed, count in result.unacknowledged:
+        console.print(
+            f"kept {count} older event(s) of {feed}: not acknowledged by {consumer}"
+            f" (retired? clopos events prune --forget {consumer!r})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for feed, count in sorted(result.unread.items()):
+        console.print(
+            f"kept {count} older event(s) of {feed}: no consumer has read this venue", highlight=False, soft_wrap=True
+        )
+    for feed, count in sorted(result.kept_dead.items()):
+        console.print(
+            f"kept {count} older dead-lettered event(s) of {feed}: replay them, or prune --dead-letters",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -65,6 +65,30 @@ class FeedSettings:
     resources: tuple[str, ...] = RESOURCES
     #: Deletion candidates confirmed per poll (one lookup each); the rest wait for the next poll.
     max_confirmations: int = 20
+    #: Events detected longer ago than this, once every consumer of their venue acknowledged them, are deleted
+    #: (``None``: kept forever); dead letters stay. At least ``min_retention(lookback)``.
+    retention: timedelta | None = timedelta(days=30)
+    #: Seconds between two prunes of the venues this worker holds; each deletes ``prune_batch`` events a
+    #: transaction, at most ``PRUNE_BATCHES`` transactions a tick.
+    prune_interval: float = 300.0
+    prune_batch: int = 500
+
+    def __post_init__(self) -> None:
+        if self.retention is not None and self.retention < min_retention(self.lookback):
+            raise ValueError(
+                f"retention must be at least the look-back plus 2 days ({min_retention(self.lookback).days} days):"
+                " events detection can still revisit must stay to be recognised"
+            )
+
+
+#: Batches one tick of a worker deletes at most; the rest waits a second (polling goes on meanwhile).
+PRUNE_BATCHES = 20
+
+
+def min_retention(lookback: timedelta) -> timedelta:
+    """The shortest safe retention: the look-back window spans ``lookback`` whole venue days plus today, and
+    a venue's day may start up to a day off UTC; an event within that reach keeps its id from being re-used."""
+    return timedelta(days=max(0, lookback.days) + 2)
 
 
 @dataclass
@@ -241,6 +265,7 @@ class Worker:
         self.tasks: dict[tuple[str, str], Task] = {}
         self.cache: dict[tuple[str, str], dict[str, Record] | None] = {}
         self.renew_at = 0.0
+        self.prune_at = 0.0
 
     # -- leases ---------------------------------------------------------------------------------
 
@@ -277,11 +302,26 @@ class Worker:
         times = [task.next_at for task in self.tasks.values()] + [self.renew_at]
         return max(0.0, min(times) - time.monotonic())
 
+    def prune(self) -> None:
+        """When due, delete the held venues' events that are past the retention and acknowledged by all."""
+        s, now = self.settings, time.monotonic()
+        if s.retention is None or now < self.prune_at or not self.held:
+            return
+        before = time.time() - s.retention.total_seconds()
+        result = self.store.prune(before, self.held, batch=s.prune_batch, max_batches=PRUNE_BATCHES)
+        self.prune_at = now + (1.0 if result.more else s.prune_interval)
+        if result.total:
+            log.info("worker %s pruned %d event(s) past the retention", self.worker_id, result.total)
+        for consumer, feed, count in result.unacknowledged:
+            log.warning("%s: %d event(s) past the retention not yet acknowledged by %s", feed, count, consumer)
+
     # -- one pass -----------------------------------------------------------------------------------
 
     def tick(self) -> Tick[int]:
-        """Renew leases, then poll every due venue and resource once; returns the events stored."""
+        """Renew leases, prune when due, then poll every due venue and resource once; returns the events
+        stored."""
         self.renew()
+        self.prune()
         found = 0
         due = sorted((task.next_at, key) for key, task in self.tasks.items() if task.next_at <= time.monotonic())
         for _, (feed, resource) in due:

@@ -5,7 +5,8 @@
 - **events**: the outbox, an append-only log with a sequence number (ids unique: a change stored twice is
   stored once);
 - **cursors** and **dead letters**: per consumer (a webhook endpoint, a Python iterator) and feed, the last
-  event done, the head event's attempts and next try, and the events given up on.
+  event done, the head event's attempts and next try, and the events given up on;
+- **pruned**: per feed, how far retention has deleted the outbox (``prune``), so a replay can say so.
 
 Writes that follow a poll go through ``commit``, which first checks in the same transaction that the
 worker still holds the feed's lease (a fencing check): a worker that lost its lease cannot write.
@@ -18,7 +19,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .model import BaseEvent
@@ -44,6 +45,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 2: live workers, so that they share the feeds fairly
     ("CREATE TABLE IF NOT EXISTS workers (owner TEXT PRIMARY KEY, expires_at DOUBLE PRECISION NOT NULL)",),
+    # 3: retention: old events found by age per feed, dead letters by event, and how far each feed was pruned
+    (
+        "CREATE INDEX IF NOT EXISTS events_feed_detected ON events (feed, detected_at)",
+        "CREATE INDEX IF NOT EXISTS dead_letters_seq ON dead_letters (seq)",
+        "CREATE TABLE IF NOT EXISTS pruned (feed TEXT PRIMARY KEY, seq BIGINT NOT NULL,"
+        " detected_at DOUBLE PRECISION NOT NULL, events BIGINT NOT NULL)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -77,6 +85,36 @@ class FeedStatus:
     pending: int
     failed: int
     lag: float | None
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """How far retention pruned a feed: events up to ``seq``, detected up to ``detected_at``, ``events`` in all."""
+
+    seq: int
+    detected_at: float
+    events: int
+
+
+@dataclass
+class PruneResult:
+    """What ``prune`` removed per feed, and what it had to keep although older than the retention."""
+
+    removed: dict[str, int] = field(default_factory=dict)
+    #: Dead letters removed with their events (``dead_letters=True`` only).
+    dead_letters: int = 0
+    #: ``(consumer, feed, events)``: old events kept because that consumer has not acknowledged them.
+    unacknowledged: list[tuple[str, str, int]] = field(default_factory=list)
+    #: Old events of feeds no consumer has read yet (none is acknowledged), per feed.
+    unread: dict[str, int] = field(default_factory=dict)
+    #: Old dead-lettered events kept, per feed.
+    kept_dead: dict[str, int] = field(default_factory=dict)
+    #: True when ``max_batches`` stopped it before everything old enough was gone.
+    more: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.removed.values())
 
 
 class Store(Protocol):
@@ -121,6 +159,21 @@ class Store(Protocol):
     def events_after(self, seq: int, feeds: Sequence[str] | None = None, limit: int = 500) -> list[StoredEvent]: ...
 
     def status(self, consumer: str | None = None) -> list[FeedStatus]: ...
+
+    def prune(
+        self,
+        before: float,
+        feeds: Sequence[str] | None = None,
+        *,
+        dead_letters: bool = False,
+        batch: int = 500,
+        max_batches: int | None = None,
+    ) -> PruneResult:
+        """Delete events detected before ``before`` (Unix s) that every consumer of their feed has acknowledged,
+        in small transactions; dead-lettered ones only with ``dead_letters``."""
+
+    def horizons(self) -> dict[str, Horizon]:
+        """Per feed, how far it was pruned."""
 
     def close(self) -> None: ...
 
@@ -438,6 +491,103 @@ class SQLStore:
                 )
             )
         return result
+
+    # -- retention ------------------------------------------------------------------------------------
+
+    def prune(
+        self,
+        before: float,
+        feeds: Sequence[str] | None = None,
+        *,
+        dead_letters: bool = False,
+        batch: int = 500,
+        max_batches: int | None = None,
+    ) -> PruneResult:
+        result = PruneResult()
+        if feeds is None:
+            feeds = [str(r[0]) for r in self._query("SELECT DISTINCT feed FROM events ORDER BY feed")]
+        batches = 0
+        for feed in feeds:
+            while not result.more:
+                if max_batches is not None and batches >= max_batches:
+                    result.more = True
+                    break
+                batches += 1
+                picked, removed, dead = self._prune_batch(feed, before, dead_letters, batch)
+                if removed:
+                    result.removed[feed] = result.removed.get(feed, 0) + removed
+                result.dead_letters += dead
+                if picked < batch:
+                    break
+        self._kept(result, before, feeds, dead_letters)
+        return result
+
+    def _prune_batch(self, feed: str, before: float, dead_letters: bool, batch: int) -> tuple[int, int, int]:
+        """One short transaction: (events picked, events deleted, dead letters deleted)."""
+        with self.transaction() as cursor:
+            # Locking the feed's cursors (PostgreSQL) orders this against a concurrent ``rewind``.
+            cursors = self._run(
+                cursor, f"SELECT seq FROM cursors WHERE feed = ? ORDER BY consumer{self.for_update}", (feed,)
+            ).fetchall()
+            if not cursors:
+                return 0, 0, 0  # no consumer has read this feed: nothing is acknowledged
+            keep = "" if dead_letters else " AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.seq = events.seq)"
+            rows = self._run(
+                cursor,
+                f"SELECT seq, detected_at FROM events WHERE feed = ? AND detected_at < ? AND seq <= ?{keep}"
+                f" ORDER BY detected_at LIMIT ?{self.skip_locked}",
+                (feed, before, min(int(r[0]) for r in cursors), batch),
+            ).fetchall()
+            if not rows:
+                return 0, 0, 0
+            seqs = [int(r[0]) for r in rows]
+            marks = ", ".join("?" for _ in seqs)
+            removed = int(self._run(cursor, f"DELETE FROM events WHERE seq IN ({marks})", seqs).rowcount)
+            dead = 0
+            if dead_letters:
+                dead = int(self._run(cursor, f"DELETE FROM dead_letters WHERE seq IN ({marks})", seqs).rowcount)
+            self._run(
+                cursor,
+                "INSERT INTO pruned (feed, seq, detected_at, events) VALUES (?, ?, ?, ?) ON CONFLICT (feed) DO UPDATE"
+                " SET seq = CASE WHEN excluded.seq > pruned.seq THEN excluded.seq ELSE pruned.seq END,"
+                " detected_at = CASE WHEN excluded.detected_at > pruned.detected_at THEN excluded.detected_at"
+                " ELSE pruned.detected_at END, events = pruned.events + excluded.events",
+                (feed, max(seqs), max(float(r[1]) for r in rows), removed),
+            )
+        return len(seqs), removed, dead
+
+    def _kept(self, result: PruneResult, before: float, feeds: Sequence[str], dead_letters: bool) -> None:
+        """Fill in what stays although older than ``before``: unacknowledged and dead-lettered events."""
+        wanted = set(feeds)
+        rows = self._query(
+            "SELECT c.consumer, c.feed, COUNT(*) FROM cursors c JOIN events e ON e.feed = c.feed AND e.seq > c.seq"
+            " WHERE e.detected_at < ? GROUP BY c.consumer, c.feed ORDER BY c.feed, c.consumer",
+            (before,),
+        )
+        result.unacknowledged = [(str(c), str(f), int(n)) for c, f, n in rows if f in wanted]
+        read = {str(r[0]) for r in self._query("SELECT DISTINCT feed FROM cursors")}
+        for feed in sorted(wanted - read):
+            [(count,)] = self._query("SELECT COUNT(*) FROM events WHERE feed = ? AND detected_at < ?", (feed, before))
+            if count:
+                result.unread[feed] = int(count)
+        if not dead_letters:
+            rows = self._query(
+                "SELECT e.feed, COUNT(*) FROM events e WHERE e.seq IN (SELECT seq FROM dead_letters)"
+                " AND e.detected_at < ? GROUP BY e.feed",
+                (before,),
+            )
+            result.kept_dead = {str(f): int(n) for f, n in rows if f in wanted}
+
+    def horizons(self) -> dict[str, Horizon]:
+        rows = self._query("SELECT feed, seq, detected_at, events FROM pruned")
+        return {str(r[0]): Horizon(int(r[1]), float(r[2]), int(r[3])) for r in rows}
+
+    def forget(self, consumer: str) -> int:
+        """Drop a retired consumer's checkpoints and dead letters (it no longer holds retention back);
+        returns the checkpoints dropped. Were it to come back, it would start from the oldest kept event."""
+        with self.transaction() as cursor:
+            self._run(cursor, "DELETE FROM dead_letters WHERE consumer = ?", (consumer,))
+            return int(self._run(cursor, "DELETE FROM cursors WHERE consumer = ?", (consumer,)).rowcount)
 
     def close(self) -> None:
         with self.lock:
