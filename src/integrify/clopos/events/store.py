@@ -433,6 +433,11 @@ class SQLStore:
 
     def rewind(self, consumer: str, since: float, feeds: Sequence[str] | None = None) -> int:
         with self.transaction() as cursor:
+            # First the consumer's cursors (PostgreSQL, in feed order, as ``prune`` takes a feed's in consumer
+            # order): a prune running now finishes first, so the events read next are what is kept.
+            self._run(
+                cursor, f"SELECT feed FROM cursors WHERE consumer = ? ORDER BY feed{self.for_update}", (consumer,)
+            )
             rows = self._run(
                 cursor, "SELECT feed, MIN(seq), COUNT(*) FROM events WHERE detected_at >= ? GROUP BY feed", (since,)
             ).fetchall()
