@@ -241,12 +241,17 @@ def _consumer(name: str) -> str:
 def prune(
     store: str = STORE,
     keep_days: int = KEEP,
-    lookback_days: int = LOOKBACK,
+    lookback_days: int = typer.Option(
+        1, "--lookback-days", help="The workers' look-back (sets the least --keep-days)."
+    ),
     dead_letters: bool = typer.Option(
         False, "--dead-letters", help="Also delete dead-lettered events past the retention (never replayed)."
     ),
     forget: list[str] = typer.Option(
-        [], "--forget", help="A retired consumer (name, or a receiver's URL) that must not hold retention back."
+        [],
+        "--forget",
+        metavar="CONSUMER",
+        help="A retired consumer (name, or a receiver's URL) that must not hold retention back.",
     ),
 ) -> None:
     """Delete events past the retention that every consumer of their venue has acknowledged (workers do
