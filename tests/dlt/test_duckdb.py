@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
-import dlt
 import pytest
 
 from integrify.clopos.dlt import DELETIONS, clopos_source
-from integrify.clopos.dlt.sync import SyncReport, sync
+from integrify.clopos.dlt.columns import SCALE
+from integrify.clopos.dlt.sync import SyncReport, duckdb_destination, sync
 from integrify.clopos.emulator import Emulator
 
 from ..helpers import sync_client
@@ -18,7 +19,7 @@ from .conftest import change_receipts, expected_counts
 def run(home: Path) -> SyncReport:
     return sync(
         clopos_source(),
-        destination=dlt.destinations.duckdb(str(home / "clopos.duckdb")),
+        destination=duckdb_destination(str(home / "clopos.duckdb")),
         pipelines_dir=str(home / "pipelines"),
     )
 
@@ -44,6 +45,26 @@ def test_duckdb_first_second_and_changed_runs(
     first = run(dlt_home)
     assert {name: first.table(name).total for name in expected} == expected
     assert all(first.table(name).new == count for name, count in expected.items())
+    assert first.load_info is not None
+    jobs = [job for package in first.load_info.load_packages for state in package.jobs.values() for job in state]
+    formats = {job.job_file_info.file_format for job in jobs if not job.job_file_info.table_name.startswith("_dlt")}
+    assert formats == {"parquet", "sql"}  # data files, and the merges' SQL
+    money = query(
+        dlt_home,
+        "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'clopos_data'"
+        " AND column_name IN ('total', 'price', 'amount') AND table_name LIKE 'receipts%' ORDER BY 1, 2",
+    )
+    assert money == [
+        ("receipts", "total", "DECIMAL(38,9)"),
+        ("receipts__payment_methods", "amount", "DECIMAL(38,9)"),
+        ("receipts__receipt_products", "price", "DECIMAL(38,9)"),
+        ("receipts__receipt_products", "total", "DECIMAL(38,9)"),
+    ]
+    # a JSON number with a floating-point tail (e.g. 123.89999999999999) is stored rounded to the column scale
+    spent = {c.id: c.spent for c in client.get_customers.iter(limit=100) if isinstance(c.spent, Decimal)}
+    assert any(value.as_tuple().exponent < -SCALE for value in spent.values())  # type: ignore[operator]
+    stored = dict(query(dlt_home, "SELECT id, spent FROM clopos_data.customers"))
+    assert stored == {key: round(value, SCALE) for key, value in spent.items()}
 
     second = run(dlt_home)
     assert second.new == 0
@@ -67,5 +88,7 @@ def test_duckdb_first_second_and_changed_runs(
     )
     assert lines == [(0,)]
     assert [row[0] for row in query(dlt_home, f"SELECT id FROM clopos_data.{DELETIONS}")] == [changed["deleted"]]
+    columns = query(dlt_home, f"SELECT column_name FROM information_schema.columns WHERE table_name = '{DELETIONS}'")
+    assert {row[0] for row in columns} == {"id", "created_at", "deleted_at", "_dlt_load_id", "_dlt_id"}
     duplicates = query(dlt_home, "SELECT COUNT(*) - COUNT(DISTINCT id) FROM clopos_data.receipts")
     assert duplicates == [(0,)]

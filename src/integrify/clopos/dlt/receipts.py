@@ -42,6 +42,20 @@ RECEIPT_COLUMNS: dict[str, Any] = {
     DELETED: {"data_type": "timestamp", "nullable": True, "hard_delete": True},
 }
 
+#: Declared columns of ``receipts`` and its product lines and payments.
+RECEIPT_HINTS = dlt.mark.make_hints(columns=RECEIPT_COLUMNS, nested_hints=RECEIPTS.nested_hints())
+#: ``receipt_deletions`` has its own three columns (not the receipt's), merged on ``id``.
+DELETION_HINTS = dlt.mark.make_hints(
+    table_name=DELETIONS,
+    primary_key="id",
+    write_disposition="merge",
+    columns={
+        "id": {"data_type": "bigint", "nullable": False},
+        "created_at": {"data_type": "timestamp", "timezone": False},
+        "deleted_at": {"data_type": "timestamp"},
+    },
+)
+
 
 def wall_clock(value: str) -> datetime:
     """A venue-local ``YYYY-MM-DD HH:MM:SS`` as a naive datetime."""
@@ -126,6 +140,9 @@ def receipt_rows(
 
     ``date_to`` (``YYYY-MM-DD``, inclusive) bounds a backfill; the cursor's ``end_value`` is the next midnight.
     """
+    # receipt_deletions first, while the resource's hints hold no columns (a table variant starts from them)
+    yield dlt.mark.with_hints([], DELETION_HINTS, create_table_variant=True)
+    yield dlt.mark.with_hints([], RECEIPT_HINTS)
     start, end = text(cursor.start_value), text(cursor.end_value)
     window = Window(dlt.current.resource_state(), lookback)
     receipts = client.get_receipts.iter(
@@ -144,7 +161,6 @@ def receipt_rows(
     noticed = datetime.now(timezone.utc)
     for receipt_id, created in window.deleted(start, end):
         yield {"id": receipt_id, "created_at": wall_clock(created), DELETED: noticed}
-        yield dlt.mark.with_table_name(
-            {"id": receipt_id, "created_at": wall_clock(created), "deleted_at": noticed}, DELETIONS
-        )
+        deletion = {"id": receipt_id, "created_at": wall_clock(created), "deleted_at": noticed}
+        yield dlt.mark.with_hints(deletion, DELETION_HINTS, create_table_variant=True)
     window.save()

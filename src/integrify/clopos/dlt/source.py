@@ -13,7 +13,7 @@ from dlt.extract.resource import DltResource
 from integrify.clopos import CloposClientClass, CloposSyncClient
 from integrify.clopos.env import BASE_URL
 
-from .receipts import RECEIPT_COLUMNS, RECEIPTS, receipt_rows
+from .receipts import receipt_rows
 from .rows import flat_categories, rows
 
 #: Resources that mirror a list in full on every run (``replace``), with the page size each list allows.
@@ -119,14 +119,7 @@ def clopos_source(
     def receipts(created_at: Incremental[datetime] = cursor) -> Iterator[Any]:
         yield from receipt_rows(client, created_at, lookback, page_size, last, v2)
 
-    yield dlt.resource(
-        receipts,
-        name="receipts",
-        primary_key="id",
-        write_disposition="merge",
-        columns=RECEIPT_COLUMNS,
-        nested_hints=RECEIPTS.nested_hints(),
-    )
+    yield dlt.resource(receipts, name="receipts", primary_key="id", write_disposition="merge")
 
     c = client
     lists: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
