@@ -8,6 +8,8 @@ import gc
 import logging
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import traceback
@@ -350,3 +352,24 @@ def test_reset_restores_settings_a_test_changed(clopos_emulator: Emulator) -> No
     clopos_emulator.state.config.token_ttl = 1.0
     clopos_emulator.reset()
     assert clopos_emulator.state.config.token_ttl == 3600.0
+
+
+def test_ctrl_c_during_a_request_is_not_turned_into_a_retry() -> None:
+    """KeyboardInterrupt while an answer is awaited leaves the call at once (it was read as a lost answer and
+    retried, so ``clopos orders watch`` could outlive Ctrl-C)."""
+    script = """
+import os, signal, socket, threading, time
+from integrify.clopos import CloposClientClass
+server = socket.create_server(("127.0.0.1", 0))  # accepts, never answers
+port = server.getsockname()[1]
+threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+client = CloposClientClass(base_url=f"http://127.0.0.1:{port}/open-api", max_retries=5, backoff=1.0, timeout=30)
+started = time.monotonic()
+try:
+    client.get_venues(headers={"x-token": "t"})
+except KeyboardInterrupt:
+    print("interrupted after", round(time.monotonic() - started, 1))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.startswith("interrupted after"), (done.stdout, done.stderr)
+    assert float(done.stdout.split()[-1]) < 10

@@ -112,14 +112,16 @@ class StdlibSender:
         if connection is None:
             try:
                 connection = self._connect(origin, action)
-            except BaseException as error:
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
                 return error
         entry = self._watchdog.arm(action.deadline, connection.sock) if action.deadline is not None else None
         try:
             answer, reusable = self._exchange(connection, action, target)
-        except BaseException as error:
+        except BaseException as error:  # Ctrl-C, a bad header value: the connection is unusable either way
             connection.close()
             fired = entry is not None and self._watchdog.disarm(entry)
+            if not isinstance(error, (OSError, http.client.HTTPException, TooLarge)):
+                raise  # not a transport failure: KeyboardInterrupt must not become a retry
             if fired:
                 return DeadlinePassed("total_timeout reached while the answer was awaited")
             return _sent_error(error)
@@ -216,14 +218,12 @@ def _dropped(connection: http.client.HTTPConnection) -> bool:
     return bool(readable)
 
 
-def _sent_error(error: BaseException) -> BaseException:
-    """An exception after the request may have left, in the shared vocabulary (see wire.py)."""
+def _sent_error(error: OSError | http.client.HTTPException | TooLarge) -> Exception:
+    """A failure after the request may have left, in the shared vocabulary (see wire.py)."""
     if isinstance(error, TooLarge):
         return error
     if isinstance(error, (socket.timeout, TimeoutError)):
         return httpx.ReadTimeout(str(error) or "timed out")
     if isinstance(error, http.client.HTTPException):
         return httpx.RemoteProtocolError(f"{type(error).__name__}: {error}")
-    if isinstance(error, OSError):
-        return httpx.ReadError(f"{type(error).__name__}: {error}")
-    return error
+    return httpx.ReadError(f"{type(error).__name__}: {error}")
