@@ -302,7 +302,7 @@ class Flows:
                     yield Sleep(wait)
                     attempt += 1
                     continue
-                raise self._transport_error(call, outcome, sent)
+                raise self._transport_error(call, outcome, sent, attempt + 1)
             status = outcome.status_code
             limits = rate_limit_from(outcome.headers)
             if limits is not None:
@@ -381,7 +381,9 @@ class Flows:
             wait,
         )
 
-    def _transport_error(self, call: Call[Any], error: BaseException, sent: bool) -> APIConnectionError:
+    def _transport_error(
+        self, call: Call[Any], error: BaseException, sent: bool, attempts: int
+    ) -> APIConnectionError:
         kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
         message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
         if sent and call.retry is Retry.NEVER_AFTER_SEND:
@@ -390,7 +392,7 @@ class Flows:
                 f"({call.method} {call.path} has no idempotency key): check before sending it again"
             )
         elif sent:
-            message += f" (after {self.config.max_retries + 1} attempts)"
+            message += f" (after {attempts} attempt{'s' if attempts > 1 else ''})"
         return kind(message, method=call.method, path=call.path, request_sent=sent)
 
     def _resolve_conflict(
