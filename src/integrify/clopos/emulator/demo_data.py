@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from .venue_time import VenueZones, iso_micro, iso_millis, local_text, unix_ms
@@ -978,6 +978,33 @@ def order_product(product: Record, count: int, price: Any = None) -> Record:
     }
 
 
+def order_record(
+    order_id: int, venue_id: int, customer_id: Any, payload: Record, created: datetime, zone: tzinfo
+) -> Record:
+    """A PENDING call-centre order as the API stores it (seed 004's keys); ``payload`` over its defaults."""
+    return {
+        "id": order_id,
+        "venue_id": venue_id,
+        "type": "CALL_CENTER_ORDER",
+        "integration": "call_center_new",
+        "integration_uuid": None,
+        "integration_id": None,
+        "customer_ref_id": None,
+        "integration_status": "CREATED",
+        "customer_id": customer_id,
+        "receive_user_id": None,
+        "receive_terminal_id": None,
+        "status": "PENDING",
+        "payload": {"auto_order_accept": False, "auto_order_sent_to_station": False, "delivery_fee": 0, **payload},
+        "receipt_id": None,
+        "created_at": iso(created),
+        "updated_at": iso(created),
+        "deleted_at": None,
+        "integration_response": None,
+        "_created": local_text(created, zone),
+    }
+
+
 def orders(historic: HistoricReceipts, catalog: dict[int, Record]) -> list[Record]:
     """A few call-centre orders in every state. RECEIVED and DELIVERED ones were accepted at the POS,
     which opened a receipt: they carry its id (the historic receipt opened seven minutes after them)."""
@@ -986,47 +1013,29 @@ def orders(historic: HistoricReceipts, catalog: dict[int, Record]) -> list[Recor
     result = []
     for order_id, status, customer_id, lines in ORDER_ROWS:
         person = people[customer_id]
-        order: Record = {
-            "id": order_id,
-            "venue_id": 1,
-            "type": "CALL_CENTER_ORDER",
-            "integration": "call_center_new",
-            "integration_uuid": None,
-            "integration_id": None,
-            "customer_ref_id": None,
-            "integration_status": "CREATED",
-            "customer_id": customer_id,
-            "receive_user_id": None,
-            "receive_terminal_id": None,
-            "status": "PENDING",
-            "payload": {
-                "auto_order_accept": False,
-                "auto_order_sent_to_station": False,
-                "delivery_fee": 2.5,
-                "service": {"sale_type_id": 2, "sale_type_name": "Çatdırılma", "venue_id": 1, "venue_name": "Main"},
-                "customer": {
-                    "id": customer_id,
-                    "phone": person["phone"],
-                    "address": person["address"],
-                    "customer_discount_type": 0,
-                    "name": person["name"],
-                },
-                "products": [order_product(catalog[pid], count) for pid, count in lines],
-                "meta": {
-                    "comment": "",
-                    "discount": {"discount_type": 0, "discount_value": 0},
-                    "apply_service_charge": False,
-                    "customer_discount_type": 0,
-                    "service_charge_value": 0,
-                },
-                "customer_id": customer_id,
-                "sale_type_id": 2,
+        payload = {
+            "delivery_fee": 2.5,
+            "service": {"sale_type_id": 2, "sale_type_name": "Çatdırılma", "venue_id": 1, "venue_name": "Main"},
+            "customer": {
+                "id": customer_id,
+                "phone": person["phone"],
+                "address": person["address"],
+                "customer_discount_type": 0,
+                "name": person["name"],
             },
-            "receipt_id": None,
-            "deleted_at": None,
-            "integration_response": None,
+            "products": [order_product(catalog[pid], count) for pid, count in lines],
+            "meta": {
+                "comment": "",
+                "discount": {"discount_type": 0, "discount_value": 0},
+                "apply_service_charge": False,
+                "customer_discount_type": 0,
+                "service_charge_value": 0,
+            },
+            "customer_id": customer_id,
+            "sale_type_id": 2,
         }
         created = historic.end - timedelta(days=7 - order_id, hours=3)
+        order = order_record(order_id, 1, customer_id, payload, created, zone)
         updated = created + timedelta(minutes=5)
         index = historic.link(order, created) if status in ("RECEIVED", "DELIVERED") else None
         if index is not None:

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.responses import Response
 
 from .context import Ctx, api
-from .demo_data import Record, iso, receipt_customer, receipt_defaults, receipt_line, receipt_meta
+from .demo_data import Record, iso, order_record, receipt_customer, receipt_defaults, receipt_line, receipt_meta
 from .listing import apply_filters, page_of, sort_records
 from .query import with_values
 from .responses import ApiError, ok
@@ -104,35 +104,13 @@ def new_order(ctx: Ctx, customer_id: Any, payload: Record, meta: Any) -> Record:
     orders = ctx.brand.table("orders")
     order_id = ctx.brand.next_id("orders")
     now = utc_now()
-    order: Record = {
-        "id": order_id,
-        "venue_id": int(payload["service"]["venue_id"]),
-        "type": "CALL_CENTER_ORDER",
-        "integration": "call_center_new",
-        "integration_uuid": None,
-        "integration_id": None,
-        "customer_ref_id": None,
-        "integration_status": "CREATED",
+    stored = {
+        **payload,
+        "meta": meta if isinstance(meta, dict) else {},
         "customer_id": customer_id,
-        "receive_user_id": None,
-        "receive_terminal_id": None,
-        "status": "PENDING",
-        "payload": {
-            "auto_order_accept": False,
-            "auto_order_sent_to_station": False,
-            "delivery_fee": 0,
-            **payload,
-            "meta": meta if isinstance(meta, dict) else {},
-            "customer_id": customer_id,
-            "sale_type_id": payload["service"]["sale_type_id"],
-        },
-        "receipt_id": None,
-        "created_at": iso(now),
-        "updated_at": iso(now),
-        "deleted_at": None,
-        "integration_response": None,
-        "_created": local_text(now, zone_of(ctx)),
+        "sale_type_id": payload["service"]["sale_type_id"],
     }
+    order = order_record(order_id, int(payload["service"]["venue_id"]), customer_id, stored, now, zone_of(ctx))
     orders[order_id] = order
     if order["payload"]["auto_order_accept"] is True:  # the POS accepts it at once (seed 004's payload flag)
         return accept_order(ctx.brand, order_id)
