@@ -22,27 +22,13 @@ from _common import emulator_process, record, table
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: One export in a child: bench_export.export, run with the client found first on PYTHONPATH.
 EXPORT = """
-import asyncio, json, resource, sys, time
+import json, sys
 import integrify.clopos as package
-from integrify.clopos import CloposClientClass
-base, limit, prefetch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-credentials = dict(client_id="eNUKI04aYJRU6TBhh5bwUrvmEORgQoxM",
-    client_secret="dqYkWUpDjzvKOgbP3ar8tSNKJbwMyYe1V5R7DHClfSNYkap5C5XxRA6PmzoPv1I2",
-    brand="openapitest", venue_id="1")
-async def run():
-    client = CloposClientClass(base_url=base, sync=False, prefetch=prefetch, **credentials)
-    await client.get_venues()
-    started = time.perf_counter()
-    count = 0
-    async for _ in client.get_receipts.iter(limit=limit, sort_order=1):
-        count += 1
-    elapsed = time.perf_counter() - started
-    await client.aclose()
-    return count, elapsed
-count, elapsed = asyncio.run(run())
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"count": count, "seconds": elapsed, "peak": peak, "module": package.__file__}))
+from bench_export import export
+count, seconds, peak = export(sys.argv[1], "async", int(sys.argv[2]), int(sys.argv[3]))
+print(json.dumps({"count": count, "seconds": seconds, "peak": peak, "module": package.__file__}))
 """
 
 
@@ -54,7 +40,7 @@ def worktree(rev: str) -> Path:
 
 
 def export(src: Path, base: str, limit: int, prefetch: int) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(src), str(Path(__file__).parent)))}
     out = subprocess.run(
         [sys.executable, "-c", EXPORT, base, str(limit), str(prefetch)],
         env=env,
