@@ -381,9 +381,7 @@ class Flows:
             wait,
         )
 
-    def _transport_error(
-        self, call: Call[Any], error: BaseException, sent: bool, attempts: int
-    ) -> APIConnectionError:
+    def _transport_error(self, call: Call[Any], error: BaseException, sent: bool, attempts: int) -> APIConnectionError:
         kind = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
         message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
         if sent and call.retry is Retry.NEVER_AFTER_SEND:
