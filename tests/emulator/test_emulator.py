@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
@@ -243,3 +244,14 @@ def test_openapi_document(clopos_emulator: Emulator) -> None:
     paths = document["paths"]
     assert "/open-api/receipts/{id}" in paths and "/open-api/v2/receipts/{id}/close" in paths
     assert set(paths["/open-api/receipts/{id}"]) == {"get", "put", "patch", "delete"}
+
+
+def test_module_entry_point_refuses_a_bad_or_busy_port_in_one_line() -> None:
+    command = [sys.executable, "-m", "integrify.clopos.emulator"]
+    bad = subprocess.run([*command, "--port", "99999"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "99999 is not a port" in bad.stderr and "Traceback" not in bad.stderr
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        taken = subprocess.run([*command, "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert taken.returncode == 4 and taken.stdout == ""  # no banner before the failure
+    assert taken.stderr.strip().endswith("(Address already in use)") and "Traceback" not in taken.stderr

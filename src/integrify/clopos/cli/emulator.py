@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import socket
 from typing import Any
 
 import typer
@@ -35,7 +34,7 @@ def _parameters(parser: argparse.ArgumentParser) -> list[inspect.Parameter]:
             option = typer.Option([], flag, help=action.help, metavar=metavar)
             annotation = list[kind]  # type: ignore[valid-type]
         else:
-            kind = action.type if isinstance(action.type, type) else str
+            kind = action.type if isinstance(action.type, type) else int if action.dest == "port" else str
             annotation = kind if action.default is not None else kind | None
             option = typer.Option(action.default, flag, help=action.help, metavar=metavar, **extra)
         params.append(
@@ -71,15 +70,12 @@ def check_faults(specs: list[str]) -> None:
 
 
 def check_port(host: str, port: int) -> None:
-    """Bind once, as uvicorn will: a port in use or a bad host is reported before the banner."""
-    try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise CliError(f"--port {port}: cannot listen on {host}:{port} ({reason})", NETWORK_ERROR) from None
+    """A port in use or a bad host is reported before the banner (the emulator's own check)."""
+    from integrify.clopos.emulator.__main__ import listen_problem
+
+    problem = listen_problem(host, port)
+    if problem is not None:
+        raise CliError(f"--port {port}: {problem}", NETWORK_ERROR)
 
 
 def register(root: typer.Typer) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 
 import uvicorn
@@ -11,11 +12,37 @@ from .app import create_app
 from .config import DEMO, EmulatorConfig
 from .faults import Fault, parse_fault_spec
 
+#: Exit status when the address cannot be listened on (as ``clopos emulator serve``: a network failure).
+CANNOT_LISTEN = 4
+
+
+def port_number(text: str) -> int:
+    """``--port``: 1-65535 (0 picks a free port)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535)")
+    return port
+
+
+def listen_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (bound once, as uvicorn will), or ``None``."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        return f"cannot listen on {host}:{port} ({error.strerror or error})"
+    return None
+
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m integrify.clopos.emulator", description=__doc__)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--port", type=port_number, default=8080)
     p.add_argument("--receipts", type=int, default=300, help="historic receipts in the demo brand")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--token-ttl", type=float, default=3600.0, help="token lifetime in seconds")
@@ -62,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         log_size=args.log_size,
         faults=faults,
     )
+    problem = listen_problem(args.host, args.port)
+    if problem is not None:  # one line, before any banner
+        cli.exit(CANNOT_LISTEN, f"{cli.prog}: --port {args.port}: {problem}\n")
     base = f"http://{args.host}:{args.port}/open-api"
     print(f"Clopos emulator on {base}", flush=True)
     print(f"  CLOPOS_BASE_URL={base}", flush=True)
