@@ -12,7 +12,6 @@ import json
 import os
 import shlex
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from integrify.clopos.schemas.products.object import Product
 from .checks import day_range
 from .errors import CliError
 from .output import console, errors, flat, plain
+from .settings import write_private
 from .state import options
 
 RECEIPT_COLUMNS = (
@@ -148,20 +148,6 @@ def header(fmt: str, columns: Iterable[str]) -> str:
 
 def state_path(out_path: Path) -> Path:
     return out_path.with_name(out_path.name + ".state.json")
-
-
-def save_state(path: Path, state: dict[str, Any]) -> None:
-    """Temp file, fsync, rename: a kill at any moment leaves the old state or the new one, never a torn one."""
-    descriptor, temp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-            json.dump(state, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _records(data: bytes, fmt: str) -> Iterator[tuple[Any, int]]:
@@ -398,7 +384,7 @@ def _write(
             if sidecar is not None:
                 os.fsync(out.fileno())
                 state = {"params": params, "page": page, "rows": rows, "items": items, "bytes": out.tell()}
-                save_state(sidecar, {**state, "columns": list(spec.columns)})
+                write_private(sidecar, {**state, "columns": list(spec.columns)})  # atomic: old or new state, never torn
             total = result.total if isinstance(result.total, int) else None
             progress.update(task, completed=items, total=total)
             page += 1
