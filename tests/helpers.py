@@ -48,3 +48,18 @@ def async_client(emu: Emulator, **options: Any) -> CloposAsyncClient:
         options["http_client"] = httpx.AsyncClient()
         _given.append(options["http_client"])
     return CloposClientClass(sync=False, **_options(emu, options))
+
+
+def auth_token(emu: Emulator, generation: str = "v1") -> str:
+    """A token from the emulator's own auth route, with the demo credentials (plain httpx, no client)."""
+    c = emu.credentials
+    body = {
+        "client_id": c.client_id,
+        "client_secret": c.client_secret,
+        "brand": c.brand,
+        "venue_id": c.venue_id,
+        "integrator_id": c.integrator_id,
+    }
+    answer = httpx.post(emu.base_url + ("/v2/auth" if generation == "v2" else "/auth"), json=body)
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["token"])

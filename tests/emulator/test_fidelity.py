@@ -18,7 +18,7 @@ from integrify.clopos import CloposSyncClient
 from integrify.clopos.emulator import DEMO, Emulator, run_emulator
 from integrify.clopos.schemas.common.response import ErrorResponse
 
-from ..helpers import sync_client
+from ..helpers import auth_token, sync_client
 
 DATA = Path(__file__).parents[1] / "data"
 SEEDS: dict[str, Any] = json.loads((DATA / "seed_bodies.json").read_text(encoding="utf-8"))
@@ -29,16 +29,7 @@ PAYMENT = [{"id": 1, "name": "Cash", "amount": 10}]
 
 
 def login(emu: Emulator, generation: str = "v1") -> dict[str, str]:
-    body = {
-        "client_id": DEMO.client_id,
-        "client_secret": DEMO.client_secret,
-        "brand": DEMO.brand,
-        "venue_id": DEMO.venue_id,
-        "integrator_id": DEMO.integrator_id,
-    }
-    answer = httpx.post(emu.base_url + ("/v2/auth" if generation == "v2" else "/auth"), json=body)
-    assert answer.status_code == 200, answer.text
-    token = answer.json()["token"]
+    token = auth_token(emu, generation)
     return {"x-token": token} if generation == "v2" else {"x-token": token, "x-brand": DEMO.brand, "x-venue": "1"}
 
 

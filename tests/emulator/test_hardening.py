@@ -22,20 +22,13 @@ from integrify.clopos.emulator import DEMO, Emulator, run_emulator
 from integrify.clopos.emulator.__main__ import parser
 from integrify.clopos.emulator.config import EmulatorConfig
 
+from ..helpers import auth_token
+
 PAYMENT = [{"id": 1, "name": "Cash", "amount": 10}]
 
 
 def login(emu: Emulator, generation: str = "v1") -> dict[str, str]:
-    body = {
-        "client_id": DEMO.client_id,
-        "client_secret": DEMO.client_secret,
-        "brand": DEMO.brand,
-        "venue_id": DEMO.venue_id,
-        "integrator_id": DEMO.integrator_id,
-    }
-    path = "/v2/auth" if generation == "v2" else "/auth"
-    token = httpx.post(emu.base_url + path, json=body).json()["token"]
-    return {"x-token": token, "x-brand": DEMO.brand, "x-venue": DEMO.venue_id}
+    return {"x-token": auth_token(emu, generation), "x-brand": DEMO.brand, "x-venue": DEMO.venue_id}
 
 
 def receipt(cid: str, **extra: Any) -> dict[str, Any]:

@@ -7,11 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
-from integrify.clopos.emulator import DEMO, Emulator, run_emulator
+from integrify.clopos.emulator import DEMO, run_emulator
 from integrify.clopos.emulator.config import RateLimits
+
+from ..helpers import auth_token
 
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
 #: The console script beside this interpreter (a virtualenv's bin/ is not always on PATH), else on PATH.
@@ -21,18 +22,6 @@ SCHEMATHESIS = str(_BESIDE) if _BESIDE.exists() else shutil.which("schemathesis"
 
 #: Examples per operation: as many as keep this file under a minute on a 2-core machine (two runs in parallel).
 EXAMPLES = "50"
-
-
-def _token(emu: Emulator, generation: str) -> str:
-    body = {
-        "client_id": DEMO.client_id,
-        "client_secret": DEMO.client_secret,
-        "brand": DEMO.brand,
-        "venue_id": DEMO.venue_id,
-        "integrator_id": DEMO.integrator_id,
-    }
-    path = "/v2/auth" if generation == "v2" else "/auth"
-    return str(httpx.post(emu.base_url + path, json=body).json()["token"])
 
 
 @pytest.mark.skipif(SCHEMATHESIS is None, reason="schemathesis is not installed (it is in the dev extra)")
@@ -55,7 +44,7 @@ def test_schemathesis_finds_no_server_error_and_no_nonconformance() -> None:
                 "--seed",
                 "1",
                 "-H",
-                f"x-token: {_token(emu, generation)}",
+                f"x-token: {auth_token(emu, generation)}",
                 "-H",
                 f"x-brand: {DEMO.brand}",
                 "-H",
