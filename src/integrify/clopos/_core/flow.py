@@ -60,7 +60,6 @@ class Locked:
 
 
 Action = Union[Send, Sleep, Locked]
-QueryPairs = list[tuple[str, Union[str, int, float, bool, None]]]
 Flow = Generator[Action, Any, R]
 
 #: Failures raised before the request left this machine: always safe to retry.
