@@ -24,9 +24,11 @@ from integrify.clopos import (
     APIConnectionError,
     APITimeoutError,
     AuthenticationError,
+    CloposConfigError,
     InternalServerError,
     ResponseDecodeError,
     ResponseTooLargeError,
+    SavedToken,
 )
 from integrify.clopos._core import decode
 from integrify.clopos._core.call import retry_after_from
@@ -373,3 +375,40 @@ except KeyboardInterrupt:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.stdout.startswith("interrupted after"), (done.stdout, done.stderr)
     assert float(done.stdout.split()[-1]) < 10
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        {"total_timeout": 0},
+        {"total_timeout": -5},
+        {"total_timeout": "10"},
+        {"total_timeout": float("inf")},
+        {"max_response_bytes": 0},
+        {"max_response_bytes": 2.5},
+    ],
+)
+def test_bad_deadline_or_cap_is_refused_naming_the_option(clopos_emulator: Emulator, option: dict[str, Any]) -> None:
+    [name] = option
+    with pytest.raises(CloposConfigError, match=name):
+        sync_client(clopos_emulator, **option)
+    with pytest.raises(CloposConfigError, match=name):
+        sync_client(clopos_emulator).with_options(**option)
+    assert clopos_emulator.requests == []
+
+
+def test_a_saved_token_is_reused_by_a_new_client(clopos_emulator: Emulator) -> None:
+    first = sync_client(clopos_emulator)
+    assert first.saved_token() is None
+    assert first.get_venues().ok
+    saved = first.saved_token()
+    assert saved is not None and saved.value not in repr(saved) and repr(saved.value) == "'***'"
+    second = sync_client(clopos_emulator)
+    second.use_token(saved)
+    assert second.get_venues().ok
+    assert clopos_emulator.count("POST", "/open-api/auth") == 1
+    expired = SavedToken(saved.value, time.time() - 1)
+    third = sync_client(clopos_emulator)
+    third.use_token(expired)  # due for renewal: ignored, a new token is bought
+    assert third.get_venues().ok
+    assert clopos_emulator.count("POST", "/open-api/auth") == 2

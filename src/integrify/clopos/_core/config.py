@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import httpx
@@ -19,6 +20,7 @@ from ..env import (
     api_version_from,
     env,
 )
+from ..errors import CloposConfigError
 from ..venue_time import venue_zone
 from .tokens import secret
 
@@ -54,6 +56,16 @@ class Config:
     strict_validation: bool = False
     #: The venue's IANA time zone (``None``: ``CLOPOS_TIMEZONE``, else ``Asia/Baku``); see venue_time.py.
     timezone: str | None = None
+
+    def __post_init__(self) -> None:
+        total = self.total_timeout
+        if total is not None and (
+            isinstance(total, bool) or not isinstance(total, (int, float)) or not 0 < total < math.inf
+        ):
+            raise CloposConfigError(f"total_timeout must be a number of seconds above 0, or None; got {total!r}")
+        size = self.max_response_bytes
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise CloposConfigError(f"max_response_bytes must be a whole number of bytes, at least 1; got {size!r}")
 
     def resolve(self) -> Settings:
         """Read the environment now for what was not given."""
