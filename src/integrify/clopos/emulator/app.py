@@ -75,6 +75,12 @@ def api_routes() -> list[Route]:
     return [Route(path, handler, methods=[method]) for method, path, _, handler in api_table()]
 
 
+#: Settings a running emulator cannot change (the SQLite file, the activity simulator, the log's size).
+FIXED_AT_START = frozenset({"db", "activity", "log_size"})
+#: Settings the demo data is built from.
+DATA_SETTINGS = frozenset({"receipts", "seed", "timezone", "venue_timezones"})
+
+
 class EmulatorCore:
     """State, faults and request log of one emulator; what the control routes and the Python handle use."""
 
@@ -89,17 +95,36 @@ class EmulatorCore:
         self.rate_windows = SlidingWindow()
 
     def reset(self) -> Saving:
-        """Settings, demo data, tokens, faults and the request log back to the start (``Saving``: the SQLite wipe)."""
+        """Settings, demo data, tokens, faults (those given at start armed again), rate-limit windows and the
+        request log back to the start (``Saving``: the SQLite wipe)."""
         for setting in dataclasses.fields(self.config):  # a test's change (token_ttl, ...) ends with it
             setattr(self.config, setting.name, copy.deepcopy(getattr(self._initial_config, setting.name)))
         saving = self.state.wipe()
         self.faults.clear()
+        for spec in self.config.faults:
+            self.faults.add(**spec)
         self.rate_windows.events.clear()
         if self.recorder is not None:
             self.recorder.requests.clear()
             self.recorder.counters.clear()
             self.recorder.max_in_flight = 0
         return saving
+
+    def configure(self, **settings: Any) -> Saving:
+        """Change ``EmulatorConfig`` fields while running (``reset`` restores them): ``faults`` are added to
+        the rules, and a change of ``receipts``, ``seed`` or time zones rebuilds the demo data."""
+        known = {f.name for f in dataclasses.fields(self.config)}
+        unknown = set(settings) - known
+        if unknown:
+            raise TypeError(f"unknown emulator option(s): {', '.join(sorted(unknown))}")
+        fixed = set(settings) & FIXED_AT_START
+        if fixed:
+            raise ValueError(f"{', '.join(sorted(fixed))} is fixed when the emulator starts: use run_emulator(...)")
+        for spec in settings.pop("faults", []):
+            self.faults.add(**spec)
+        for name, value in settings.items():
+            setattr(self.config, name, value)
+        return self.state.wipe() if set(settings) & DATA_SETTINGS else Saving()
 
     def close(self) -> None:
         self.state.close()

@@ -1,7 +1,9 @@
 """pytest fixtures for testing a Clopos integration against the emulator (registered via ``pytest11``).
 
 - ``clopos_emulator_server``: one running emulator for the session.
-- ``clopos_emulator``: that server, reset to the demo state for this test.
+- ``clopos_emulator``: that server, reset to the demo state and its start settings before and after this
+  test, whatever its outcome; ``@pytest.mark.clopos_emulator(token_ttl=1.0, ...)`` gives one test its own
+  settings (``EmulatorConfig`` fields, see ``Emulator.configure``).
 - ``clopos_client`` / ``clopos_async_client``: clients pointed at it with the demo credentials.
 
 ``clopos_async_client`` is a pytest-asyncio fixture (the ``[emulator]`` extra installs pytest-asyncio): it
@@ -26,6 +28,13 @@ if TYPE_CHECKING:
     from .server import Emulator
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "clopos_emulator(**settings): emulator settings for this test only (EmulatorConfig fields, e.g. token_ttl=1.0)",
+    )
+
+
 @pytest.fixture(scope="session")
 def clopos_emulator_server() -> Iterator[Emulator]:
     from integrify.clopos.emulator import run_emulator  # needs the [emulator] extra; the error says so
@@ -35,9 +44,16 @@ def clopos_emulator_server() -> Iterator[Emulator]:
 
 
 @pytest.fixture
-def clopos_emulator(clopos_emulator_server: Emulator) -> Emulator:
-    clopos_emulator_server.reset()
-    return clopos_emulator_server
+def clopos_emulator(clopos_emulator_server: Emulator, request: pytest.FixtureRequest) -> Iterator[Emulator]:
+    emulator = clopos_emulator_server
+    emulator.reset()
+    marker = request.node.get_closest_marker("clopos_emulator")
+    if marker is not None:
+        if marker.args:
+            raise TypeError("@pytest.mark.clopos_emulator takes settings by name, e.g. token_ttl=1.0")
+        emulator.configure(**marker.kwargs)
+    yield emulator
+    emulator.reset()  # after a failure too: nothing this test changed reaches the next one
 
 
 @pytest.fixture

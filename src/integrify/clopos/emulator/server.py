@@ -70,8 +70,15 @@ class Emulator:
         self.app.recorder.max_in_flight = 0
 
     def reset(self) -> None:
-        """Demo data, tokens, faults and the request log back to the start."""
+        """Settings, demo data, tokens, faults, rate-limit windows and the request log back to the start."""
+        self.credentials = DEMO
         self.app.core.reset().wait()
+
+    def configure(self, **settings: Any) -> None:
+        """Change settings while running: ``EmulatorConfig`` fields (``token_ttl=1.0``, ``latency_ms``,
+        ``rate_limits``, ``faults`` to add, ``receipts``, ...) but ``db``, ``activity``, ``log_size``.
+        ``reset`` restores them."""
+        self.app.core.configure(**settings).wait()
 
     def env(self) -> dict[str, str]:
         """The ``CLOPOS_*`` settings that point a client at this emulator."""
