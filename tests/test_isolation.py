@@ -100,3 +100,14 @@ def test_a_change_in_one_test_never_reaches_the_next(pytester: pytest.Pytester) 
             "*fails on purpose*",
         ]
     )
+
+
+def test_reset_arms_the_faults_given_at_start_again() -> None:
+    """``run_emulator(faults=...)`` / ``--fault``: part of the start, so a reset brings them back."""
+    from integrify.clopos.emulator import run_emulator
+
+    with run_emulator(receipts=5, faults=[{"kind": "status", "route": "/open-api/venues", "times": 1}]) as emu:
+        emu.faults.clear()
+        emu.faults.add("html")
+        emu.reset()
+        assert [(f.kind, f.route, f.times) for f in emu.faults.rules] == [("status", "/open-api/venues", 1)]
