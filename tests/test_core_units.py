@@ -13,7 +13,7 @@ from integrify.clopos import CloposValidationError
 from integrify.clopos._core.call import rate_limit_from, retry_after_from
 from integrify.clopos._core.flow import redact
 from integrify.clopos._core.query import Query, check_page, comma_list, filter_tuples
-from integrify.clopos._core.tokens import Credentials, Token
+from integrify.clopos._core.tokens import Credentials, SavedToken, Token
 from integrify.clopos.schemas.enums import OrderStatus
 
 
@@ -67,16 +67,32 @@ def test_page_bounds(page: object, limit: object, field: str) -> None:
     assert caught.value.field == field
 
 
+#: A fixed "now" (2026-01-01 00:00:00 UTC) for the waits computed from absolute times.
+NOW = 1_767_225_600.0
+
+
+def http_date(epoch: float) -> str:
+    return email.utils.format_datetime(datetime.fromtimestamp(epoch, tz=timezone.utc), usegmt=True)
+
+
 def test_retry_after_forms() -> None:
     assert retry_after_from(httpx.Headers({"retry-after": "7"})) == 7.0
-    moment = email.utils.format_datetime(datetime.fromtimestamp(time.time() + 30, tz=timezone.utc), usegmt=True)
-    assert 25 <= (retry_after_from(httpx.Headers({"retry-after": moment})) or 0) <= 31
+    assert retry_after_from(httpx.Headers({"retry-after": http_date(NOW + 30)}), now_epoch=NOW) == 30.0
+    assert retry_after_from(httpx.Headers({"retry-after": http_date(NOW - 30)}), now_epoch=NOW) == 0.0
     assert retry_after_from(httpx.Headers({"ratelimit-reset": "12"})) == 12.0
-    assert retry_after_from(httpx.Headers({"x-ratelimit-reset": str(int(time.time()) + 20)})) == pytest.approx(
-        20, abs=2
-    )
+    assert retry_after_from(httpx.Headers({"x-ratelimit-reset": str(int(NOW) + 20)}), now_epoch=NOW) == 20.0
     assert retry_after_from(httpx.Headers({"retry-after": "soon"})) is None
     assert retry_after_from(httpx.Headers({})) is None
+
+
+def test_absolute_waits_count_from_the_wall_clock_by_default() -> None:
+    """What the retry loop uses (no ``now_epoch``): bounded by the clock read before and after."""
+    moment = float(int(time.time()) + 30)
+    for headers in ({"retry-after": http_date(moment)}, {"x-ratelimit-reset": str(int(moment))}):
+        before = time.time()
+        wait = retry_after_from(httpx.Headers(headers))
+        after = time.time()
+        assert wait is not None and moment - after <= wait <= moment - before
 
 
 def test_rate_limit_headers() -> None:
@@ -87,14 +103,45 @@ def test_rate_limit_headers() -> None:
     assert rate_limit_from(httpx.Headers({})) is None
 
 
+def between(low: float, value: float, high: float) -> bool:
+    """``low <= value <= high``, give or take a microsecond (float rounding of sums of clock readings)."""
+    return low - 1e-6 <= value <= high + 1e-6
+
+
+def issued_between(expires_in: float | None, expires_at: float | None = None) -> tuple[float, Token, float]:
+    """A token issued now, with the monotonic clock read just before and just after."""
+    before = time.monotonic()
+    token = Token.issued("t", expires_in=expires_in, expires_at=expires_at)
+    return before, token, time.monotonic()
+
+
 def test_token_renewal_margin() -> None:
-    hour = Token.issued("t", expires_in=3600, expires_at=None)
-    assert hour.renew_at - time.monotonic() == pytest.approx(3540, abs=2)
-    short = Token.issued("t", expires_in=2, expires_at=None)
-    assert short.renew_at - time.monotonic() == pytest.approx(1.8, abs=0.1)
-    jwt = Token.issued("t", expires_in=None, expires_at=time.time() + 100)
-    assert jwt.renew_at - time.monotonic() == pytest.approx(90, abs=1)
+    """10% of the lifetime early, at most 60 s; bounds from the clock read around the issue, never a tolerance."""
+    before, hour, after = issued_between(3600)
+    assert between(before + 3540, hour.renew_at, after + 3540)
+    before, short, after = issued_between(2)
+    assert between(before + 1.8, short.renew_at, after + 1.8)
+    before, unknown, after = issued_between(None)  # no lifetime given: an hour
+    assert between(before + 3540, unknown.renew_at, after + 3540)
+    wall_before = time.time()
+    before, jwt, after = issued_between(None, expires_at=wall_before + 100)
+    wall_after = time.time()
+    assert between(before + (wall_before + 100 - wall_after) * 0.9, jwt.renew_at, after + 90)
     assert not Token.issued("t", expires_in=0, expires_at=None).fresh()
+    assert not Token("t", time.monotonic() - 1).fresh() and Token("t", time.monotonic() + 3600).fresh()
+
+
+def test_saved_token_keeps_its_renewal_moment_across_clocks() -> None:
+    """``SavedToken`` turns the monotonic moment into Unix time and back (as a new process would)."""
+    mono_before, wall_before = time.monotonic(), time.time()
+    saved = SavedToken.of(Token("t", mono_before + 600))
+    mono_after, wall_after = time.monotonic(), time.time()
+    assert between(wall_before + 600 - (mono_after - mono_before), saved.renew_at, wall_after + 600)
+    wall_before, mono_before = time.time(), time.monotonic()
+    back = saved.token()
+    mono_after, wall_after = time.monotonic(), time.time()
+    assert between(mono_before + saved.renew_at - wall_after, back.renew_at, mono_after + saved.renew_at - wall_before)
+    assert back.value == "t" and back.fresh()
 
 
 def test_secrets_never_in_reprs_or_redacted_copies() -> None:
