@@ -33,8 +33,9 @@ def test_ready_objects_and_constructor() -> None:
     assert isinstance(CloposAsyncRequest, CloposAsyncClient)
     assert isinstance(CloposClientClass(dry=True), CloposDryClient)
     assert isinstance(CloposClientClass("Clopos", "https://x/open-api", None, False), CloposAsyncClient)
-    client = CloposClientClass(name="Mine", default_handler=None)
-    assert client.name == "Mine"
+    # the documented positional order (name, base_url, default_handler): the URL given second is the one used
+    dry = CloposClientClass("Mine", "https://pos.example/open-api", print, dry=True)
+    assert dry.get_venues(headers={"x-token": "t"}).url == "https://pos.example/open-api/venues"
 
 
 def test_settings_are_read_when_a_call_is_sent(emu_env: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -206,8 +207,13 @@ def test_user_supplied_http_clients_are_used_and_left_open(clopos_emulator: Emul
 async def test_user_supplied_async_client(clopos_emulator: Emulator) -> None:
     import httpx
 
+    seen: list[str] = []
+
+    async def note(request: httpx.Request) -> None:
+        seen.append(request.url.path)
+
     c = clopos_emulator.credentials
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(event_hooks={"request": [note]}) as http:
         client = CloposClientClass(
             base_url=clopos_emulator.base_url,
             sync=False,
@@ -218,6 +224,8 @@ async def test_user_supplied_async_client(clopos_emulator: Emulator) -> None:
             http_client=http,
         )
         responses = [await client.get_receipt_by_id(i) for i in (1, 2, 3)]
-        assert all(r.ok for r in responses)
+        assert [r.unwrap().data.id for r in responses] == [1, 2, 3]
         await client.aclose()
-        assert not http.is_closed
+        assert seen == ["/open-api/auth", *(f"/open-api/receipts/{i}" for i in (1, 2, 3))]  # all through ours
+        assert not http.is_closed  # ours to close, not the library's
+        assert (await http.get(clopos_emulator.root_url + "/_emulator/state/summary")).status_code == 200
