@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import time
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -18,8 +20,9 @@ from integrify.clopos import (
     RateLimitError,
     UnsupportedOperationError,
 )
-from integrify.clopos.emulator import Emulator
+from integrify.clopos.emulator import Emulator, RateLimits
 from integrify.clopos.emulator.config import TEST_MODE_INTEGRATOR
+from integrify.clopos.emulator.state import BrandData
 
 from .helpers import async_client, sync_client
 
@@ -103,6 +106,8 @@ def test_v2_sends_only_the_token_and_the_venue_override(clopos_emulator: Emulato
     assert sent.headers["x-token"].count(".") == 2  # a JWT
     assert "x-brand" not in sent.headers and sent.headers["x-venue"] == "1"
     assert client.get_venues(headers={"x-venue": "2"}).ok
+    assert clopos_emulator.requests[-1].headers["x-venue"] == "2"  # the override is sent
+    assert clopos_emulator.count("POST", "/open-api/v2/auth") == 1  # with the same token
 
 
 def test_v1_only_operations_fail_before_sending_on_v2(clopos_emulator: Emulator) -> None:
@@ -143,15 +148,18 @@ def test_v2_auth_failures_are_typed(clopos_emulator: Emulator) -> None:
     assert response.status_code == 200 and not response.ok
 
 
-def test_v2_token_renewal_from_expires_at(clopos_emulator: Emulator) -> None:
-    clopos_emulator.state.config.token_ttl = 1.0
+def test_v2_token_is_renewed_ahead_of_expiry_and_after_a_401(clopos_emulator: Emulator) -> None:
+    """(The emulator's ``expires_in`` and ``expires_at`` come from one TTL, so which one the client reads is
+    not told apart here.)"""
+    clopos_emulator.config.token_ttl = 1.0  # the first token only (the fixture restores the setting anyway)
     client = client_for(clopos_emulator, "v2")
     auth = client.auth().unwrap()
     assert isinstance(auth.expires_at, int) and auth.expires_at <= time.time() + 2
-    time.sleep(1.0)
+    clopos_emulator.config.token_ttl = 3600.0  # the renewed one outlives a stalled machine
+    time.sleep(1.0)  # past the renewal point, on the client's monotonic clock
     assert client.get_venues().ok
     assert clopos_emulator.count("POST", "/open-api/v2/auth") == 2
-    clopos_emulator.state.config.token_ttl = 3600
+    assert [r.status for r in clopos_emulator.requests if r.route == "/open-api/v2/venues"] == [200]  # ahead, no 401
     clopos_emulator.expire_tokens()
     assert client.get_venues().ok  # 401 "Token expired" → renewed and replayed
     refused = [r for r in clopos_emulator.requests if r.status == 401]
@@ -164,20 +172,16 @@ def test_v2_missing_token_error_body(clopos_emulator: Emulator) -> None:
     assert response.body.text == "Missing or invalid authentication headers"  # type: ignore[union-attr]  # seed 004
 
 
+@pytest.mark.clopos_emulator(rate_limits=RateLimits(per_integrator_brand=3))
 def test_v2_rate_limits_are_exposed_and_honoured(clopos_emulator: Emulator) -> None:
-    limits = clopos_emulator.state.config.rate_limits
-    limits.per_integrator_brand = 3
-    try:
-        client = client_for(clopos_emulator, "v2", max_retry_wait=0.5, max_retries=0)
-        assert client.get_venues().ok
-        seen = client.last_rate_limit
-        assert seen is not None and seen.limit == 3 and seen.remaining == 2
-        assert client.get_venues().ok and client.get_venues().ok
-        with pytest.raises(RateLimitError) as caught:
-            client.get_venues()
-        assert caught.value.retry_after is not None and caught.value.retry_after > 0.5
-    finally:
-        limits.per_integrator_brand = 300
+    client = client_for(clopos_emulator, "v2", max_retry_wait=0.5, max_retries=0)
+    assert client.get_venues().ok
+    seen = client.last_rate_limit
+    assert seen is not None and seen.limit == 3 and seen.remaining == 2
+    assert client.get_venues().ok and client.get_venues().ok
+    with pytest.raises(RateLimitError) as caught:
+        client.get_venues()
+    assert caught.value.retry_after is not None and caught.value.retry_after > 0.5
 
 
 def test_v2_only_operations(clopos_emulator: Emulator) -> None:
@@ -213,18 +217,14 @@ async def test_v2_async(clopos_emulator: Emulator, clopos_async_client: CloposAs
     await v2.aclose()
 
 
+@pytest.mark.clopos_emulator(rate_limits=RateLimits(failed_per_ip=3))
 def test_v2_failed_requests_tier(clopos_emulator: Emulator) -> None:
-    limits = clopos_emulator.state.config.rate_limits
-    limits.failed_per_ip = 3
-    try:
-        client = client_for(clopos_emulator, "v2", max_retries=0, max_retry_wait=0.1)
-        for _ in range(3):
-            assert client.get_receipt_by_id(10**8).status_code == 404
-        with pytest.raises(RateLimitError):
-            client.get_receipt_by_id(1)  # even a good request, from this IP, for the rest of the window
-        assert clopos_emulator.requests[-1].status == 429
-    finally:
-        limits.failed_per_ip = 600
+    client = client_for(clopos_emulator, "v2", max_retries=0, max_retry_wait=0.1)
+    for _ in range(3):
+        assert client.get_receipt_by_id(10**8).status_code == 404
+    with pytest.raises(RateLimitError):
+        client.get_receipt_by_id(1)  # even a good request, from this IP, for the rest of the window
+    assert clopos_emulator.requests[-1].status == 429
 
 
 PAY = [{"id": 1, "name": "Cash", "amount": 5}]
@@ -262,18 +262,64 @@ V2_CALLS: list[tuple[str, Any, int]] = [
 ]
 
 
-@pytest.mark.parametrize(("call", "status"), [v[1:] for v in V2_CALLS], ids=[v[0] for v in V2_CALLS])
-def test_every_v2_operation_sync(clopos_emulator: Emulator, call: Any, status: int) -> None:
+UNCHANGED = object()
+# What a write changes, read from the emulator's state, and its value after the call (UNCHANGED: a refused write)
+WRITES: dict[str, tuple[Callable[[BrandData], Any], Any]] = {
+    "create_customer": (
+        lambda b: [c["name"] for c in b.table("customers").values() if c.get("code") == "V2-1"],
+        ["V2 Müştəri"],
+    ),
+    "create_order": (
+        lambda b: [
+            (o["customer_id"], o["status"], [line["product_id"] for line in o["payload"]["products"]])
+            for o in b.table("orders").values()
+            if (o["payload"].get("meta") or {}).get("comment") == "v2"
+        ],
+        [(9, "PENDING", [1, 9])],
+    ),
+    "update_order": (lambda b: b.table("orders")[2]["status"], "IGNORE"),
+    "update_closed_receipt": (
+        lambda b: {key: b.receipts.get(1)[key] for key in ("order_status", "lock")},
+        {"order_status": "COMPLETED", "lock": True},
+    ),
+    "close_receipt": (lambda b: b.receipts.get(2)["payment_methods"], PAY),
+    "close_receipt_early": (lambda b: b.receipts.get(2), UNCHANGED),
+}
+V2_IDS = [v[0] for v in V2_CALLS]
+
+
+def effect_of(emu: Emulator, name: str) -> Callable[[], None]:
+    """Reads what the call ``name`` writes now; the function returned asserts the write happened (or not)."""
+    read, expected = WRITES.get(name, (lambda b: emu.state.summary(), UNCHANGED))  # reads change nothing
+    brand = emu.state.brand("openapitest")
+    before = copy.deepcopy(read(brand))
+
+    def check() -> None:
+        after = read(brand)
+        if expected is UNCHANGED:
+            assert after == before
+        else:
+            assert before != expected and after == expected
+
+    return check
+
+
+@pytest.mark.parametrize(("name", "call", "status"), V2_CALLS, ids=V2_IDS)
+def test_every_v2_operation_sync(clopos_emulator: Emulator, name: str, call: Any, status: int) -> None:
+    check = effect_of(clopos_emulator, name)
     response = call(client_for(clopos_emulator, "v2"))
     assert response.status_code == status, response.body
     assert all(r.path.startswith("/open-api/v2/") for r in clopos_emulator.requests)
+    check()
 
 
-@pytest.mark.parametrize(("call", "status"), [v[1:] for v in V2_CALLS], ids=[v[0] for v in V2_CALLS])
-async def test_every_v2_operation_async(clopos_emulator: Emulator, call: Any, status: int) -> None:
+@pytest.mark.parametrize(("name", "call", "status"), V2_CALLS, ids=V2_IDS)
+async def test_every_v2_operation_async(clopos_emulator: Emulator, name: str, call: Any, status: int) -> None:
+    check = effect_of(clopos_emulator, name)
     client = async_client(clopos_emulator, api_version="v2")
     response = await call(client)
     assert response.status_code == status, response.body
     if status >= 400:
         assert isinstance(response.body.text, str) and response.body.text  # E2: the sentence
     await client.aclose()
+    check()
