@@ -168,6 +168,9 @@ def test_resource_pages_are_current(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         runpy.run_path(str(ROOT / "scripts" / "gen_resource_docs.py"), run_name="__main__")
     except SystemExit as done:
         assert done.code == 0
+    generated = sorted(page.name for page in tmp_path.iterdir())
+    assert generated == sorted(page.name for page in (ROOT / "docs" / "resources").iterdir())  # none missing or left
+    assert {"README.md", "receipts.md", "orders.md"} <= set(generated)
     for page in tmp_path.iterdir():
         committed = ROOT / "docs" / "resources" / page.name
         assert committed.read_text(encoding="utf-8") == page.read_text(encoding="utf-8"), (
