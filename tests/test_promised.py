@@ -168,10 +168,11 @@ class Relay:
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/open-api"
-        self.accepted = 0
+        self.listening = False
 
     def listen(self) -> None:
-        if self.accepted == 0:
+        if not self.listening:
+            self.listening = True
             self.sock.listen()
             threading.Thread(target=self._accept, daemon=True).start()
 
@@ -181,7 +182,6 @@ class Relay:
                 downstream, _ = self.sock.accept()
             except OSError:
                 return
-            self.accepted += 1
             upstream = socket.create_connection(self.target)
             for source, sink in ((downstream, upstream), (upstream, downstream)):
                 threading.Thread(target=_pump, args=(source, sink), daemon=True).start()

@@ -54,24 +54,27 @@ def login(base_url: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module", params=["command line", "run_emulator"])
-def started(request: pytest.FixtureRequest) -> Iterator[Started]:
+def started(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Started]:
     """One emulator per way of starting it, with latency, relaxed order status and one fault."""
     if request.param == "command line":
         port = free_port()
         spec = f"status:status=503,route={FAULTY},times=1"
         command = [sys.executable, "-m", "integrify.clopos.emulator", "--port", str(port), "--receipts", "20"]
         command += ["--latency-ms", str(LATENCY_MS), "--relaxed-order-status", "--fault", spec]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        errors = tmp_path_factory.mktemp("emulator") / "stderr.txt"
+        with errors.open("w") as stderr:
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
         try:
             root = f"http://127.0.0.1:{port}"
-            wait_ready(root, timeout=60)
+            try:
+                wait_ready(root, timeout=60)
+            except httpx.HTTPError:
+                pytest.fail(f"the emulator did not start: {errors.read_text()}")
             with httpx.Client(headers=login(root + "/open-api"), timeout=30) as http:
                 yield Started(root, http)
         finally:
             process.terminate()
-            assert process.wait(30) is not None
-            assert process.stderr is not None
-            process.stderr.close()
+            process.wait(30)
     else:
         with (
             run_emulator(receipts=20, latency_ms=LATENCY_MS, strict_order_status=False, faults=[dict(FAULT)]) as emu,
