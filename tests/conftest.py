@@ -9,7 +9,9 @@ import pytest
 
 from integrify.clopos.emulator import Emulator
 
-from . import helpers
+pytest.register_assert_rewrite("tests.effects")  # its asserts explain themselves, as a test's do
+
+from . import helpers  # noqa: E402
 
 #: Modules whose tests run once per sender: the default ones and httpx clients passed in.
 EVERY_SENDER = {"tests.test_resilience", "tests.test_hardening_client"}

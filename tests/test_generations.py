@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import time
 import uuid
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -22,8 +20,8 @@ from integrify.clopos import (
 )
 from integrify.clopos.emulator import Emulator, RateLimits
 from integrify.clopos.emulator.config import TEST_MODE_INTEGRATOR
-from integrify.clopos.emulator.state import BrandData
 
+from .effects import UNCHANGED, Read, expect
 from .helpers import async_client, sync_client
 
 ORDER_PAYLOAD = {
@@ -262,9 +260,8 @@ V2_CALLS: list[tuple[str, Any, int]] = [
 ]
 
 
-UNCHANGED = object()
-# What a write changes, read from the emulator's state, and its value after the call (UNCHANGED: a refused write)
-WRITES: dict[str, tuple[Callable[[BrandData], Any], Any]] = {
+# What a write changes, read from the emulator's state, and its value after the call (UNCHANGED: refused)
+WRITES: dict[str, tuple[Read, Any]] = {
     "create_customer": (
         lambda b: [c["name"] for c in b.table("customers").values() if c.get("code") == "V2-1"],
         ["V2 Müştəri"],
@@ -288,25 +285,9 @@ WRITES: dict[str, tuple[Callable[[BrandData], Any], Any]] = {
 V2_IDS = [v[0] for v in V2_CALLS]
 
 
-def effect_of(emu: Emulator, name: str) -> Callable[[], None]:
-    """Reads what the call ``name`` writes now; the function returned asserts the write happened (or not)."""
-    read, expected = WRITES.get(name, (lambda b: emu.state.summary(), UNCHANGED))  # reads change nothing
-    brand = emu.state.brand("openapitest")
-    before = copy.deepcopy(read(brand))
-
-    def check() -> None:
-        after = read(brand)
-        if expected is UNCHANGED:
-            assert after == before
-        else:
-            assert before != expected and after == expected
-
-    return check
-
-
 @pytest.mark.parametrize(("name", "call", "status"), V2_CALLS, ids=V2_IDS)
 def test_every_v2_operation_sync(clopos_emulator: Emulator, name: str, call: Any, status: int) -> None:
-    check = effect_of(clopos_emulator, name)
+    check = expect(clopos_emulator, *WRITES.get(name, (None,)))  # reads: no record made
     response = call(client_for(clopos_emulator, "v2"))
     assert response.status_code == status, response.body
     assert all(r.path.startswith("/open-api/v2/") for r in clopos_emulator.requests)
@@ -315,7 +296,7 @@ def test_every_v2_operation_sync(clopos_emulator: Emulator, name: str, call: Any
 
 @pytest.mark.parametrize(("name", "call", "status"), V2_CALLS, ids=V2_IDS)
 async def test_every_v2_operation_async(clopos_emulator: Emulator, name: str, call: Any, status: int) -> None:
-    check = effect_of(clopos_emulator, name)
+    check = expect(clopos_emulator, *WRITES.get(name, (None,)))  # reads: no record made
     client = async_client(clopos_emulator, api_version="v2")
     response = await call(client)
     assert response.status_code == status, response.body

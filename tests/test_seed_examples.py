@@ -14,7 +14,10 @@ import pytest
 
 from integrify.clopos import CloposAsyncRequest, CloposClient, CloposRequest
 from integrify.clopos.emulator import Emulator
+from integrify.clopos.emulator.state import BrandData
 from integrify.clopos.schemas.enums import DiscountType, OrderStatus
+
+from .effects import UNCHANGED, Read, expect
 
 ORDER = {
     "customer_id": 1,
@@ -211,6 +214,61 @@ EXAMPLES: list[tuple[str, Callable[[Any, str], Any], int]] = [
 ]
 
 
+def order_made(brand: BrandData) -> Any:
+    """How many orders there are, and who the newest is for with which total (ORDER's customer, "16.2000")."""
+    newest = brand.table("orders")[max(brand.table("orders"))]
+    return len(brand.table("orders")), (newest["customer_id"], newest["payload"]["meta"].get("orderTotal"))
+
+
+def receipt(receipt_id: int, *keys: str) -> Read:
+    def read(brand: BrandData) -> Any:
+        record = brand.receipts.get(receipt_id)
+        return record if record is None or not keys else {key: record[key] for key in keys}
+
+    return read
+
+
+def made_with_cid(cid: str) -> Read:
+    return lambda brand: [(r["cid"], r["total"]) for r in brand.receipts.created.values() if r["cid"] == cid]
+
+
+def issued_tokens(emu: Emulator) -> Read:
+    return lambda brand: len(emu.state.tokens)
+
+
+# What each write changes, read from the emulator's state, and its value after the call (UNCHANGED: refused);
+# the others are reads and must not make or remove a record.
+WRITES: dict[str, Callable[[Emulator], tuple[Read, Any]]] = {
+    "auth": lambda emu: (issued_tokens(emu), lambda before: before + 1),
+    "auth-env": lambda emu: (issued_tokens(emu), lambda before: before + 1),
+    "create_order": lambda emu: (order_made, lambda before: (before[0] + 1, (1, "16.2000"))),
+    "create_order-env": lambda emu: (order_made, lambda before: (before[0] + 1, (1, "16.2000"))),
+    "update_order": lambda emu: (lambda b: b.table("orders")[1]["status"], "IGNORE"),
+    "update_order-env": lambda emu: (lambda b: b.table("orders")[1]["status"], "IGNORE"),
+    "create_receipt": lambda emu: (made_with_cid("uuid"), [("uuid", 100)]),
+    "create_receipt-env": lambda emu: (made_with_cid("uuid-2"), [("uuid-2", 100)]),
+    "update_closed_receipt": lambda emu: (receipt(1, "order_status"), {"order_status": "NEW"}),
+    "update_closed_receipt-env": lambda emu: (receipt(1, "order_status"), {"order_status": "NEW"}),
+    "update_receipt": lambda emu: (receipt(1), UNCHANGED),
+    "update_receipt-env": lambda emu: (
+        receipt(1, "description", "delivery_fee", "order_status", "guests", "discount_rate"),
+        {
+            "description": "Updated receipt description",
+            "delivery_fee": 5,
+            "order_status": "IN_PROGRESS",
+            "guests": 2,
+            "discount_rate": 10,
+        },
+    ),
+    "close_receipt": lambda emu: (
+        receipt(1, "status", "closed_at", "payment_methods"),
+        {"status": 2, "closed_at": "2099-01-01 10:00:00", "payment_methods": [{"id": 1, "name": "Cash", "amount": 10}]},
+    ),
+    "delete_receipt": lambda emu: (receipt(1), None),
+    "delete_receipt-env": lambda emu: (receipt(2), None),
+}
+
+
 @pytest.fixture
 def token(emu_env: Emulator) -> str:
     """A real token for the examples' ``'token'`` placeholder; receipt 1 gets seed 002's cid."""
@@ -223,17 +281,29 @@ def token(emu_env: Emulator) -> str:
     return CloposRequest.auth().unwrap().token
 
 
-@pytest.mark.parametrize(("example", "status"), [e[1:] for e in EXAMPLES], ids=[e[0] for e in EXAMPLES])
-def test_seed_example_sync(token: str, example: Callable[[Any, str], Any], status: int) -> None:
+def effect(emu: Emulator, name: str) -> Callable[[], None]:
+    return expect(emu, *WRITES[name](emu)) if name in WRITES else expect(emu, None)
+
+
+@pytest.mark.parametrize(("name", "example", "status"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_seed_example_sync(
+    emu_env: Emulator, token: str, name: str, example: Callable[[Any, str], Any], status: int
+) -> None:
+    check = effect(emu_env, name)
     response = example(CloposClient, token)
     assert response.status_code == status, response.body
     assert response.ok is (status < 300)
+    check()
 
 
-@pytest.mark.parametrize(("example", "status"), [e[1:] for e in EXAMPLES], ids=[e[0] for e in EXAMPLES])
-async def test_seed_example_async(token: str, example: Callable[[Any, str], Any], status: int) -> None:
+@pytest.mark.parametrize(("name", "example", "status"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
+async def test_seed_example_async(
+    emu_env: Emulator, token: str, name: str, example: Callable[[Any, str], Any], status: int
+) -> None:
+    check = effect(emu_env, name)
     pending = example(CloposAsyncRequest, token)
     assert inspect.isawaitable(pending)
     response = await pending
     assert response.status_code == status, response.body
     assert response.ok is (status < 300)
+    check()
