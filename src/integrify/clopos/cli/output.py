@@ -21,9 +21,9 @@ errors = Console(stderr=True)
 
 
 def plain(item: Any) -> dict[str, Any]:
-    """A model as JSON-ready data (fields absent from the answer stay absent)."""
+    """A model as JSON-ready data under the API's own names (``from``, not ``from_``); absent fields stay absent."""
     if isinstance(item, BaseModel):
-        data: dict[str, Any] = item.model_dump(mode="json", by_alias=False)
+        data: dict[str, Any] = item.model_dump(mode="json")
         return data
     return dict(item)
 
