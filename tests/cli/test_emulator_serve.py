@@ -53,7 +53,7 @@ def test_a_port_in_use_is_reported_without_a_banner() -> None:
 def test_serve_passes_every_option_through() -> None:
     port = free_port()
     process = subprocess.Popen(
-        [CLOPOS, "emulator", "serve", "--port", str(port), "--token-ttl", "7", "--receipts", "12"],
+        [*CLOPOS, "emulator", "serve", "--port", str(port), "--token-ttl", "7", "--receipts", "12"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -79,7 +79,7 @@ def test_killed_at_any_moment_the_export_resumes_without_duplicates(
     chance = random.Random(7)
     for _ in range(4):
         process = subprocess.Popen(
-            [CLOPOS, "receipts", "export", "--out", str(out_file)],
+            [*CLOPOS, "receipts", "export", "--out", str(out_file)],
             env={**env, "PATH": "/usr/bin:/bin"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
