@@ -53,6 +53,17 @@ def emulator_process(*args: str) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/open-api"
 
 
+@contextlib.contextmanager
+def fake_server(latency_ms: float, total: int = 100_000) -> Iterator[str]:
+    """bench/fake_server.py in another process; yields its base URL."""
+    port = free_port()
+    script = Path(__file__).with_name("fake_server.py")
+    command = [sys.executable, str(script), "--port", str(port), "--latency-ms", str(latency_ms), "--total", str(total)]
+    base = f"http://127.0.0.1:{port}/open-api"
+    with server_process(command, base + "/receipts/1"):
+        yield base
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A Markdown table."""
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]

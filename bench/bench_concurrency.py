@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import statistics
-import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
 import httpx
-from _common import free_port, record, server_process, table
+from _common import fake_server, record, table
 
 from integrify.clopos import CloposClientClass
 from integrify.clopos.schemas.common.response import ObjectResponse
@@ -30,17 +27,6 @@ from integrify.clopos.schemas.receipts.object import Receipt
 
 MODEL = ObjectResponse[Receipt]
 HEADERS = {"x-token": "bench", "x-brand": "openapitest", "x-venue": "1", "accept": "application/json"}
-
-
-@contextlib.contextmanager
-def fake_server(latency_ms: float) -> Iterator[str]:
-    """bench/fake_server.py in another process; yields its base URL."""
-    port = free_port()
-    script = Path(__file__).with_name("fake_server.py")
-    command = [sys.executable, str(script), "--port", str(port), "--latency-ms", str(latency_ms)]
-    base = f"http://127.0.0.1:{port}/open-api"
-    with server_process(command, base + "/receipts/1"):
-        yield base
 
 
 async def measure(call: Callable[[int], Awaitable[Any]], concurrency: int, calls: int) -> tuple[float, float, float]:

@@ -1,6 +1,11 @@
-"""Bulk export, this client against an earlier commit of it, in the same run against the same emulator.
+"""Bulk export, this client against an earlier commit of it, in the same run against the same server.
 
     python bench/bench_export_vs.py [--baseline-rev 43590a0] [--receipts 100000] [--limit 50] [--rounds 2]
+                                    [--server fake|emulator]
+
+The server is bench/fake_server.py by default: pages built once, served after the latency. The emulator
+builds every page (~330 pages of 50 a second on one core), so on two cores it is the bottleneck, not the
+client: ``--server emulator`` shows it (both clients end near the emulator's pace).
 
 The earlier client is checked out with ``git worktree`` and imported from its ``src/`` (``PYTHONPATH``), in a
 child process per run, so both read the same emulator's answers. Target (issue 12): ≥ 2.5× the receipts per
@@ -18,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import emulator_process, record, table
+from _common import emulator_process, fake_server, record, table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,11 +67,16 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=50)
     parser.add_argument("--prefetch", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--server", choices=("fake", "emulator"), default="fake")
     args = parser.parse_args()
     sources = {f"before ({args.baseline_rev})": worktree(args.baseline_rev) / "src", "now": ROOT / "src"}
     runs: dict[tuple[str, int], list[dict[str, float]]] = {}
     for size in (args.small, args.receipts):
-        with emulator_process("--receipts", str(size), "--latency-ms", str(args.latency_ms)) as base:
+        if args.server == "fake":
+            server = fake_server(args.latency_ms, total=size)
+        else:
+            server = emulator_process("--receipts", str(size), "--latency-ms", str(args.latency_ms))
+        with server as base:
             for _ in range(args.rounds):
                 for name, src in sources.items():
                     result = export(src, base, args.limit, args.prefetch)
@@ -86,7 +96,8 @@ def main() -> None:
     body += (
         f"\n\nAt {args.receipts:,} receipts now / before: **{speedup:.2f}×** receipts per second (target ≥ 2.5×);"
         f" peak RSS {args.receipts:,} vs {args.small:,} now: {growth:.2f}× (target ≤ 1.1×). Async `.iter()`,"
-        f" pages of {args.limit}, prefetch {args.prefetch}, {args.latency_ms:g} ms added by the emulator per request;"
+        f" pages of {args.limit}, prefetch {args.prefetch}, {args.latency_ms:g} ms added per request by"
+        f" {'bench/fake_server.py' if args.server == 'fake' else 'the emulator'};"
         f" {args.rounds} interleaved rounds, one child process each."
     )
     record("Bulk export against the client before issue 12", body)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, Generic, TypeVar, cast, get_
 from pydantic import MISSING, BaseModel
 from typing_extensions import ParamSpec
 
+from ..errors import ResponseDecodeError
 from ..schemas.common.response import ObjectListResponse
 from .call import APIResponse, Call, DryRequest
 
@@ -318,6 +319,20 @@ class AsyncListMethod(AsyncMethod[P, ObjectListResponse[ItemT]], Generic[P, Item
         response = await self._client._transport.run(self._client._flows.call(call.with_page(page)))
         return response.unwrap()  # type: ignore[no-any-return]
 
+    async def _ahead(self, call: Call[ObjectListResponse[ItemT]], page: int) -> APIResponse[ObjectListResponse[ItemT]]:
+        """A page fetched ahead, its body left undecoded until its turn (see ``Flows.call``)."""
+        flow = self._client._flows.call(call.with_page(page), decode=False)
+        return await self._client._transport.run(flow)  # type: ignore[no-any-return]
+
+    async def _turn(
+        self, call: Call[ObjectListResponse[ItemT]], page: int, ahead: APIResponse[ObjectListResponse[ItemT]]
+    ) -> ObjectListResponse[ItemT]:
+        """A page fetched ahead, decoded; one that does not decode is fetched again, with the usual retries."""
+        try:
+            return self._client._flows.decoded(call, ahead).unwrap()  # type: ignore[no-any-return]
+        except ResponseDecodeError:
+            return await self._fetch(call, page)
+
     @_walker
     async def pages(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[ObjectListResponse[ItemT]]:
         """Every page in order; once ``total`` is known, up to ``prefetch`` pages are fetched at once."""
@@ -335,19 +350,20 @@ class AsyncListMethod(AsyncMethod[P, ObjectListResponse[ItemT]], Generic[P, Item
                 yield response
                 if _finished(call, page, response, None):
                     return
-        window: deque[asyncio.Task[ObjectListResponse[ItemT]]] = deque()
+        window: deque[tuple[int, asyncio.Task[APIResponse[ObjectListResponse[ItemT]]]]] = deque()
         next_page = page + 1
         try:
             while next_page <= last or window:
                 while next_page <= last and len(window) < max(1, self._client._flows.config.prefetch):
-                    window.append(asyncio.ensure_future(self._fetch(call, next_page)))
+                    window.append((next_page, asyncio.ensure_future(self._ahead(call, next_page))))
                     next_page += 1
-                response = await window.popleft()
+                number, task = window.popleft()
+                response = await self._turn(call, number, await task)
                 yield response
                 if not response.data:
                     return
         finally:
-            for task in window:
+            for _, task in window:
                 task.cancel()
 
     @_walker

@@ -12,9 +12,9 @@ import logging
 import random
 import time
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar, Union, cast
 
 import httpx
 from pydantic import MISSING, BaseModel
@@ -212,8 +212,12 @@ class Flows:
 
     # -- the flows --------------------------------------------------------------------------
 
-    def call(self, call: Call[T]) -> Flow[APIResponse[T]]:
-        """Send one call: automatic auth, retries, one replay after a 401 on a cached token."""
+    def call(self, call: Call[T], *, decode: bool = True) -> Flow[APIResponse[T]]:
+        """Send one call: automatic auth, retries, one replay after a 401 on a cached token.
+
+        ``decode=False`` (a page fetched ahead): a 2xx body is left as bytes until ``decoded``, so pages waiting
+        their turn hold bytes, not the thousands of objects the cycle collector would scan again and again.
+        """
         settings = self.config.resolve()
         url = self._url(settings, call)
         headers = self._headers(settings, call)
@@ -223,13 +227,13 @@ class Flows:
         if call.needs_token and "x-token" not in headers:
             credentials = self._credentials(settings, headers)
             headers["x-token"] = yield from self.token(credentials, None, deadline)
-        response = yield from self.attempts(call, url, headers, deadline)
+        response = yield from self.attempts(call, url, headers, deadline, decode)
         if call.issues_token is not None and response.ok:
             self.store_token(call.issues_token, response.body)
         if response.status_code == 401 and credentials is not None:
             log.info("%s %s: token refused, renewing it and replaying once", call.method, call.path)
             headers["x-token"] = yield from self.token(credentials, headers["x-token"], deadline)
-            response = yield from self.attempts(call, url, headers, deadline)
+            response = yield from self.attempts(call, url, headers, deadline, decode)
         if self.config.raise_errors:
             response.raise_for_status()
         return response
@@ -265,7 +269,7 @@ class Flows:
         return token
 
     def attempts(
-        self, call: Call[T], url: str, headers: dict[str, str], deadline: float | None
+        self, call: Call[T], url: str, headers: dict[str, str], deadline: float | None, decode: bool = True
     ) -> Flow[APIResponse[T]]:
         """Send with retries; see docs/resilience.md for the table of what is retried."""
         send = Send(
@@ -333,6 +337,8 @@ class Flows:
                     yield Sleep(wait)
                     attempt += 1
                     continue
+            if not decode and 200 <= status < 300:
+                return APIResponse(status, outcome.headers, cast(Any, outcome), call.method, call.path)
             try:
                 body = self.parse(call, outcome)
             except ResponseDecodeError as error:
@@ -436,6 +442,12 @@ class Flows:
         return APIResponse(409, answer.headers, refused, call.method, call.path, known_error=conflict)
 
     # -- parsing ----------------------------------------------------------------------------
+
+    def decoded(self, call: Call[T], response: APIResponse[T]) -> APIResponse[T]:
+        """A response from ``call(decode=False)`` with its body decoded (``ResponseDecodeError`` if unreadable)."""
+        if isinstance(response.body, Answer):
+            return replace(response, body=self.parse(call, response.body))
+        return response
 
     def parse(self, call: Call[T], response: Answer) -> T | ErrorResponse:
         """The documented model for a success, ErrorResponse for an error (see decode.py)."""
