@@ -130,8 +130,8 @@ async def test_async_prefetch_window_is_configurable(
     hold_later_pages: Callable[..., HoldLaterPages],
 ) -> None:
     """``prefetch=1``: a page is asked for only once the one before is answered (a second one would be held
-    with it; the hold gives up after a second)."""
-    gate = hold_later_pages("/open-api/receipts", 2, timeout=1)
+    with it; the hold gives up after half a second)."""
+    gate = hold_later_pages("/open-api/receipts", 2, timeout=0.5)
     client = clopos_async_client.with_options(prefetch=1)
     ids = [r.id async for r in client.get_receipts.iter(limit=50)]
     assert len(ids) == len(set(ids)) == 300
