@@ -187,3 +187,16 @@ def test_timestamps(value: Any, expected: datetime) -> None:
 def test_bad_timestamp_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="not a timestamp"):
         parse_timestamp("yesterday")
+
+
+def test_list_defaults_are_a_new_list_per_object() -> None:
+    """Absent list fields default to an empty list of their own (a factory, not a deep copy per object)."""
+    from integrify.clopos.schemas.customers.object import Customer
+    from integrify.clopos.schemas.products.object import Product
+
+    one, two = Product.model_validate({"id": 1, "name": "a"}), Product.model_validate({"id": 2, "name": "b"})
+    one.variants.append(two)  # type: ignore[union-attr]
+    assert two.variants == [] and one.variants == [two]
+    first, second = Customer.model_validate({"id": 1, "name": "a"}), Customer.model_validate({"id": 2, "name": "b"})
+    first.phones.append("+994")  # type: ignore[union-attr]
+    assert second.phones == [] and "variants" not in one.model_fields_set

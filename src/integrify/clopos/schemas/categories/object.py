@@ -32,7 +32,7 @@ class Category(Timestamp):
     slug: UnsetOrNoneField[str] = UNSET
     color: UnsetOrNoneField[str] = UNSET
     properties: UnsetOrNoneField[Union[dict[str, Any], list[Any]]] = UNSET
-    media: UnsetOrNoneField[list[Media]] = []
+    media: UnsetOrNoneField[list[Media]] = Field(default_factory=list)
     children: UnsetOrNoneField[list[Category]] = UNSET
 
 

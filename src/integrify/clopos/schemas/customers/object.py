@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Union
 
+from pydantic import Field
+
 from ..common.object import Balance, CashbackBalance, Timestamp
 from ..common.types import UNSET, Lenient, UnsetOrNoneField
 from ..enums import DiscountType
@@ -34,9 +36,9 @@ class Customer(Timestamp):
     discount: UnsetOrNoneField[Decimal] = UNSET
     email: UnsetOrNoneField[str] = UNSET
     phone: UnsetOrNoneField[str] = UNSET
-    phones: UnsetOrNoneField[list[str]] = []
+    phones: UnsetOrNoneField[list[str]] = Field(default_factory=list)
     address: UnsetOrNoneField[str] = UNSET
-    addresses: UnsetOrNoneField[list[Any]] = []
+    addresses: UnsetOrNoneField[list[Any]] = Field(default_factory=list)
     description: UnsetOrNoneField[str] = UNSET
     address_data: UnsetOrNoneField[list[Union[dict[str, Any], str]]] = UNSET
     bonus_balance_id: UnsetOrNoneField[int] = UNSET

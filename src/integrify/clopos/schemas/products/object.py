@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Union
 
+from pydantic import Field
+
 from ..common.object import Image, Media, ModifierGroup, Package, Price, Tax, TimerSetting, Timestamp, Variant
 from ..common.types import UNSET, CloposModel, Lenient, UnsetOrNoneField
 from ..enums import ProductType
@@ -43,7 +45,7 @@ class Product(Timestamp):
     modificator_groups: UnsetOrNoneField[list[ModifierGroup]] = UNSET
     recipe: UnsetOrNoneField[list[Product]] = UNSET
     packages: UnsetOrNoneField[list[Package]] = UNSET
-    variants: UnsetOrNoneField[list[Product]] = []
+    variants: UnsetOrNoneField[list[Product]] = Field(default_factory=list)
     e_menu_id: UnsetOrNoneField[int] = UNSET
     emenu_category_id: UnsetOrNoneField[int] = UNSET
     emenu_position: UnsetOrNoneField[int] = UNSET

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from ..common.types import UNSET, CloposModel, UnsetOrNoneField
 
 
@@ -16,4 +18,4 @@ class Venue(CloposModel):
     status: UnsetOrNoneField[int] = UNSET
     phone: UnsetOrNoneField[str] = UNSET
     email: UnsetOrNoneField[str] = UNSET
-    media: list[Any] = []
+    media: list[Any] = Field(default_factory=list)
