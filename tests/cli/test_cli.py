@@ -38,6 +38,12 @@ def test_auth_shows_brand_and_hides_secrets(env: dict[str, str], clopos_emulator
     assert code == 0 and "oauth_" in out
 
 
+def test_wrong_secret_exits_3(env: dict[str, str]) -> None:
+    code, _, err = run({**env, "CLOPOS_CLIENT_SECRET": "nope"}, "auth")
+    assert code == 3
+    assert "401" in err and "Invalid credentials" in err and "Traceback" not in err
+
+
 def test_profiles(env: dict[str, str], tmp_path: Path, clopos_emulator: Emulator) -> None:
     c = clopos_emulator.credentials
     bare = {"CLOPOS_CONFIG_DIR": env["CLOPOS_CONFIG_DIR"], "CLOPOS_API_VERSION": "v1"}
