@@ -130,11 +130,16 @@ def test_a_thousand_event_loops_do_not_leak_pools(clopos_emulator: Emulator, sen
 # -- 4. an overall deadline and a size cap ---------------------------------------------------------
 
 
+#: Set when a handler of ``raw_server`` ran to its end (the client read or waited through all of it).
+SERVED = threading.Event()
+
+
 @contextlib.contextmanager
 def raw_server(handler: Callable[[socket.socket], None]) -> Iterator[str]:
     """A bare TCP server on 127.0.0.1 answering each connection with ``handler``; yields its base URL."""
     listener = socket.create_server(("127.0.0.1", 0))
     stop = threading.Event()
+    SERVED.clear()
 
     def serve() -> None:
         listener.settimeout(0.2)
@@ -149,6 +154,7 @@ def raw_server(handler: Callable[[socket.socket], None]) -> Iterator[str]:
         with conn, contextlib.suppress(OSError):
             conn.recv(65536)
             handler(conn)
+            SERVED.set()
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -161,14 +167,15 @@ def raw_server(handler: Callable[[socket.socket], None]) -> Iterator[str]:
 
 
 def trickle_body(conn: socket.socket) -> None:
+    """A byte every 0.1 s for a minute: never idle long enough for a read timeout."""
     conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{")
-    for _ in range(100):
+    for _ in range(600):
         time.sleep(0.1)
         conn.sendall(b" ")
 
 
 def trickle_headers(conn: socket.socket) -> None:
-    for byte in b"HTTP/1.1 200 OK\r\nx-slow: " + b"a" * 200:
+    for byte in b"HTTP/1.1 200 OK\r\nx-slow: " + b"a" * 1200:
         time.sleep(0.05)
         conn.sendall(bytes([byte]))
 
@@ -195,10 +202,9 @@ def test_a_trickling_server_cannot_outlast_total_timeout_sync(
         pytest.skip("over an httpx.Client you pass in, the headers' wait is bounded by the read timeout only")
     with raw_server(handler) as base:
         client = sync_client(clopos_emulator, base_url=base, timeout=2, total_timeout=1.5, max_retries=3)
-        started = time.monotonic()
         with pytest.raises(APITimeoutError):
             client.get_venues(headers={"x-token": "t"})
-        assert time.monotonic() - started < 4.5
+        assert not SERVED.is_set()  # it ended at its deadline, not when the minute of trickling was over
 
 
 @pytest.mark.parametrize("handler", [trickle_body, trickle_headers], ids=["body", "headers"])
@@ -207,10 +213,9 @@ async def test_a_trickling_server_cannot_outlast_total_timeout_async(
 ) -> None:
     with raw_server(handler) as base:
         client = async_client(clopos_emulator, base_url=base, timeout=2, total_timeout=1.5, max_retries=3)
-        started = time.monotonic()
         with pytest.raises(APITimeoutError):
             await client.get_venues(headers={"x-token": "t"})
-        assert time.monotonic() - started < 4.5
+        assert not SERVED.is_set()
         await client.aclose()
 
 
@@ -243,19 +248,18 @@ def test_given_httpx_clients_keep_the_cap_and_deadline(clopos_emulator: Emulator
             client.get_venues(headers={"x-token": "t"})
     with raw_server(trickle_body) as base, httpx.Client() as http:
         client = sync_client(clopos_emulator, base_url=base, timeout=2, total_timeout=1.0, http_client=http)
-        started = time.monotonic()
         with pytest.raises(APITimeoutError):
             client.get_venues(headers={"x-token": "t"})
-        assert time.monotonic() - started < 4.5
+        assert not SERVED.is_set()
 
 
 def test_retries_stop_at_the_deadline(clopos_emulator: Emulator) -> None:
-    clopos_emulator.faults.add("status", route="/open-api/venues", status=503, times=None, retry_after=0.6)
-    client = sync_client(clopos_emulator, max_retries=10, total_timeout=1.0)
-    started = time.monotonic()
+    """A 2 s wait fits once in 3 s (if the first answer takes under 1 s), never twice: 2 requests, not 11."""
+    clopos_emulator.faults.add("status", route="/open-api/venues", status=503, times=None, retry_after=2)
+    client = sync_client(clopos_emulator, max_retries=10, total_timeout=3.0)
+    client.auth()
     response = client.get_venues()
     assert response.status_code == 503
-    assert time.monotonic() - started < 3.0
     assert clopos_emulator.count("GET", "/open-api/venues") == 2
 
 
@@ -374,7 +378,7 @@ except KeyboardInterrupt:
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.stdout.startswith("interrupted after"), (done.stdout, done.stderr)
-    assert float(done.stdout.split()[-1]) < 10
+    assert float(done.stdout.split()[-1]) < 25  # the call alone would take 30 s (its read timeout) or more
 
 
 @pytest.mark.parametrize(
