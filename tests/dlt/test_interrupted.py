@@ -19,6 +19,8 @@ from ..helpers import sync_client
 from .conftest import change_receipts, expected_counts
 
 CLOPOS = str(Path(sys.executable).parent / "clopos")
+#: The receipts page the emulator holds (for longer than the test needs to see it arrive) when extract is killed.
+HELD_PAGE = 3
 
 
 @pytest.fixture(scope="module")
@@ -34,19 +36,29 @@ def start(emulator: Emulator, home: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(command, cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def kill_at(process: subprocess.Popen[str], step: str) -> list[str]:
-    """Read the run's output until ``step`` starts, then SIGKILL it (a moment later for extract)."""
+def receipt_pages(emulator: Emulator) -> int:
+    return sum(1 for r in emulator.requests if r.method == "GET" and r.path.endswith("/receipts"))
+
+
+def kill_at(emulator: Emulator, process: subprocess.Popen[str], step: str) -> list[str]:
+    """Read the run's output until ``step`` starts, then SIGKILL it. For extract, the emulator holds the third
+    receipts page: the run is killed once that request arrived, surely in the middle of reading."""
     assert process.stdout is not None
     lines = []
     for line in process.stdout:
         lines.append(line)
         if line.startswith(f"{step}:"):
             if step == "extract":
-                time.sleep(0.3)
+                deadline = time.monotonic() + 60
+                while receipt_pages(emulator) < HELD_PAGE:
+                    assert process.poll() is None and time.monotonic() < deadline, "".join(lines)
+                    time.sleep(0.01)
             process.send_signal(signal.SIGKILL)
             break
     process.wait(60)
     assert process.returncode == -signal.SIGKILL, "".join(lines)
+    rest = process.stdout.read()
+    assert "normalize:" not in rest, rest  # killed before its step ended
     return lines
 
 
@@ -57,7 +69,10 @@ def test_killed_run_then_rerun(slow_emulator: Emulator, tmp_path: Path, step: st
         first = start(slow_emulator, tmp_path)  # a process of its own: DuckDB is opened here only at the end
         assert first.wait(240) == 0
         changed = change_receipts(client)
-    kill_at(start(slow_emulator, tmp_path), step)
+    if step == "extract":
+        slow_emulator.faults.add("latency", route="*/receipts", method="GET", after=HELD_PAGE - 1, ms=15_000)
+        slow_emulator.clear_requests()
+    kill_at(slow_emulator, start(slow_emulator, tmp_path), step)
     rerun = start(slow_emulator, tmp_path)
     output, _ = rerun.communicate(timeout=240)
     assert rerun.returncode == 0, output

@@ -11,10 +11,23 @@ from pathlib import Path
 import pytest
 
 from integrify.clopos.events import ReceiptCreated, event_id, open_store
+from integrify.clopos.events import store as store_module
 from integrify.clopos.events.store import SCHEMA_VERSION, SQLStore
 from tests.postgres import postgres_url  # noqa: F401
 
+from .clock import FakeClock
+
 FEEDS = ["b/1", "b/2", "b/3", "b/4"]
+#: Seconds of a lease: the store reads the test's clock, so only ``clock.advance`` lets one expire.
+LEASE = 30.0
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The time the store reads for leases and heartbeats."""
+    fake = FakeClock()
+    monkeypatch.setattr(store_module, "time", fake)
+    return fake
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -45,21 +58,26 @@ def test_schema_is_versioned_and_migrating_twice_is_harmless(store: SQLStore) ->
     assert store.schema_version() == SCHEMA_VERSION == 3
 
 
-def test_leases_are_shared_fairly_and_expire(store: SQLStore) -> None:
-    assert store.claim(FEEDS, "a", 0.5) == FEEDS  # alone: everything
-    assert store.claim(FEEDS, "b", 0.5) == []  # all held; but "b" is now known as alive
-    assert len(store.claim(FEEDS, "a", 0.5)) == 2  # above its share: "a" lets two go
-    assert len(store.claim(FEEDS, "b", 0.5)) == 2
-    held_a, held_b = store.claim(FEEDS, "a", 0.5), store.claim(FEEDS, "b", 0.5)
+def test_leases_are_shared_fairly_and_expire(store: SQLStore, clock: FakeClock) -> None:
+    assert store.claim(FEEDS, "a", LEASE) == FEEDS  # alone: everything
+    assert store.claim(FEEDS, "b", LEASE) == []  # all held; but "b" is now known as alive
+    assert len(store.claim(FEEDS, "a", LEASE)) == 2  # above its share: "a" lets two go
+    assert len(store.claim(FEEDS, "b", LEASE)) == 2
+    held_a, held_b = store.claim(FEEDS, "a", LEASE), store.claim(FEEDS, "b", LEASE)
     assert sorted(held_a + held_b) == FEEDS and not set(held_a) & set(held_b)
-    time.sleep(0.6)  # "a" dies: its leases and its heartbeat expire
-    assert store.claim(FEEDS, "b", 5) == FEEDS
+    clock.advance(LEASE - 1)  # "a" is silent, but its leases and its heartbeat still hold
+    assert store.claim(FEEDS, "b", LEASE) == held_b
+    clock.advance(2)  # now they expired: "a" is dead
+    assert store.claim(FEEDS, "b", LEASE) == FEEDS
 
 
-def test_a_worker_that_lost_its_lease_cannot_write(store: SQLStore) -> None:
-    assert store.claim(["b/1"], "a", 0.2) == ["b/1"]
-    time.sleep(0.3)
-    assert store.claim(["b/1"], "b", 5) == ["b/1"]
+def test_a_worker_that_lost_its_lease_cannot_write(store: SQLStore, clock: FakeClock) -> None:
+    assert store.claim(["b/1"], "a", LEASE) == ["b/1"]
+    clock.advance(LEASE - 1)
+    assert store.claim(["b/1"], "b", LEASE) == []  # not expired yet
+    assert store.commit("b/1", "a", "orders", [], {"7": {"id": 7}}, [])  # so "a" may still write
+    clock.advance(2)
+    assert store.claim(["b/1"], "b", LEASE) == ["b/1"]
     assert not store.commit("b/1", "a", "receipts", [receipt_event(1)], {"1": {"id": 1}}, [])
     assert store.snapshot("b/1", "receipts") is None
     assert store.commit("b/1", "b", "receipts", [receipt_event(1)], {"1": {"id": 1}}, [])
