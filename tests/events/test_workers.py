@@ -1,5 +1,5 @@
 """Two workers (``clopos events forward`` processes) on one PostgreSQL: the venues are split between
-them, never served by both; ``kill -9`` one and its venues continue on the other within the lease time."""
+them, never served by both; ``kill -9`` one and its venues continue on the other once its lease expires."""
 
 from __future__ import annotations
 
@@ -36,12 +36,11 @@ def owners(store: str) -> dict[str, str | None]:
         db.close()
 
 
-def wait(condition: object, timeout: float, what: str) -> float:
+def wait(condition: object, timeout: float, what: str) -> None:
     start = time.monotonic()
     while not condition():  # type: ignore[operator]
         assert time.monotonic() - start < timeout, what
         time.sleep(0.1)
-    return time.monotonic() - start
 
 
 def per_feed(receiver: Receiver) -> dict[str, list[str]]:
@@ -72,8 +71,7 @@ def test_two_workers_share_venues_and_take_over(clopos_emulator: Emulator, postg
             workers[victim].send_signal(signal.SIGKILL)
             workers[victim].wait(10)
             survivor = "B" if victim == "A" else "A"
-            took = wait(lambda: set(owners(postgres_url).values()) == {survivor}, LEASE + 20, "no takeover")
-            assert took <= LEASE + 20
+            wait(lambda: set(owners(postgres_url).values()) == {survivor}, 60, "no takeover")
             pos.stock_out(8)
             receiver.wait_for(4)
         finally:
