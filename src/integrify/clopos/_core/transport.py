@@ -11,15 +11,17 @@ import threading
 import time
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from .flow import Flow, Locked, Sleep
-from .send_aiohttp import AiohttpSender
 from .send_httpx import LIMITS, AsyncHttpxSender, HttpxSender
 from .send_stdlib import StdlibSender
 from .wire import Send, proxy_configured
+
+if TYPE_CHECKING:
+    from .send_aiohttp import AiohttpSender
 
 R = TypeVar("R")
 
@@ -105,7 +107,12 @@ class AsyncTransport:
         if room is None:
             for other in [other for other in self._rooms if other.is_closed()]:
                 del self._rooms[other]
-            sender = AsyncHttpxSender(self._given) if self._given is not None else AiohttpSender()
+            if self._given is not None:
+                sender: AiohttpSender | AsyncHttpxSender = AsyncHttpxSender(self._given)
+            else:
+                from .send_aiohttp import AiohttpSender  # imported on first async use: ~0.15 s a sync CLI skips
+
+                sender = AiohttpSender()
             room = self._rooms[loop] = _LoopRoom(sender)
             room.closer = self._close_with(loop, room)
             await room.closer.asend(None)  # registered with the loop: closed at its shutdown
@@ -117,7 +124,7 @@ class AsyncTransport:
         finally:
             if self._rooms.get(loop) is room:
                 del self._rooms[loop]
-            if isinstance(room.sender, AiohttpSender):
+            if not isinstance(room.sender, AsyncHttpxSender):  # ours: closed here; a given client stays open
                 await room.sender.aclose()
 
     async def run(self, flow: Flow[R]) -> R:
