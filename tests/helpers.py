@@ -50,16 +50,21 @@ def async_client(emu: Emulator, **options: Any) -> CloposAsyncClient:
     return CloposClientClass(sync=False, **_options(emu, options))
 
 
-def auth_token(emu: Emulator, generation: str = "v1") -> str:
-    """A token from the emulator's own auth route, with the demo credentials (plain httpx, no client)."""
+def auth_body(emu: Emulator) -> dict[str, Any]:
+    """The demo credentials as an auth request's body (either generation takes the same keys)."""
     c = emu.credentials
-    body = {
+    return {
         "client_id": c.client_id,
         "client_secret": c.client_secret,
         "brand": c.brand,
         "venue_id": c.venue_id,
         "integrator_id": c.integrator_id,
     }
+
+
+def auth_token(emu: Emulator, generation: str = "v1") -> str:
+    """A token from the emulator's own auth route, with the demo credentials (plain httpx, no client)."""
+    body = auth_body(emu)
     answer = httpx.post(emu.base_url + ("/v2/auth" if generation == "v2" else "/auth"), json=body)
     assert answer.status_code == 200, answer.text
     return str(answer.json()["token"])

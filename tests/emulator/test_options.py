@@ -19,7 +19,7 @@ import pytest
 from integrify.clopos.emulator import DEMO, Emulator, run_emulator
 from integrify.clopos.emulator.server import free_port, wait_ready
 
-from ..helpers import auth_token
+from ..helpers import auth_body, auth_token
 
 LATENCY_MS = 150
 #: Only the fault test calls this route, so its one-shot fault fires whatever the order of the tests.
@@ -133,13 +133,7 @@ def test_tokens_expire_refuses_every_token_issued_before_it(clopos_emulator: Emu
 
 
 def test_sixty_generation_2_auths_per_ip_a_minute(clopos_emulator: Emulator) -> None:
-    c = clopos_emulator.credentials
-    body = {
-        "client_id": c.client_id,
-        "client_secret": c.client_secret,
-        "brand": c.brand,
-        "integrator_id": c.integrator_id,
-    }
+    body = auth_body(clopos_emulator)
     with httpx.Client(base_url=clopos_emulator.base_url, timeout=30) as http:
         answers = [http.post("/v2/auth", json=body) for _ in range(60)]
         assert [a.status_code for a in answers] == [200] * 60
@@ -149,7 +143,7 @@ def test_sixty_generation_2_auths_per_ip_a_minute(clopos_emulator: Emulator) -> 
         assert 0 < float(refused.headers["RateLimit-Reset"]) <= 60
         token = answers[-1].json()["token"]  # tokens already issued keep working
         assert http.get("/v2/venues", headers={"x-token": token}).status_code == 200
-        v1 = {"client_id": c.client_id, "client_secret": c.client_secret, "brand": c.brand, "venue_id": c.venue_id}
+        v1 = body  # the same keys; generation 1 reads venue_id and ignores integrator_id
         assert http.post("/auth", json=v1).status_code == 200  # generation 1 has no such tier
         assert httpx.post(clopos_emulator.root_url + "/_emulator/reset").status_code == 200
         assert http.post("/v2/auth", json=body).status_code == 200  # reset empties the window
