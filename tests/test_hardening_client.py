@@ -130,8 +130,8 @@ def test_a_thousand_event_loops_do_not_leak_pools(clopos_emulator: Emulator, sen
 # -- 4. an overall deadline and a size cap ---------------------------------------------------------
 
 
-#: Set when a handler of ``raw_server`` ran to its end (the client read or waited through all of it).
-SERVED = threading.Event()
+#: Per ``raw_server`` base URL: set when a handler ran to its end (the client read or waited through all of it).
+SERVED: dict[str, threading.Event] = {}
 
 
 @contextlib.contextmanager
@@ -139,7 +139,8 @@ def raw_server(handler: Callable[[socket.socket], None]) -> Iterator[str]:
     """A bare TCP server on 127.0.0.1 answering each connection with ``handler``; yields its base URL."""
     listener = socket.create_server(("127.0.0.1", 0))
     stop = threading.Event()
-    SERVED.clear()
+    base = f"http://127.0.0.1:{listener.getsockname()[1]}/open-api"
+    served = SERVED[base] = threading.Event()
 
     def serve() -> None:
         listener.settimeout(0.2)
@@ -154,12 +155,12 @@ def raw_server(handler: Callable[[socket.socket], None]) -> Iterator[str]:
         with conn, contextlib.suppress(OSError):
             conn.recv(65536)
             handler(conn)
-            SERVED.set()
+            served.set()
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/open-api"
+        yield base
     finally:
         stop.set()
         thread.join()
@@ -204,7 +205,7 @@ def test_a_trickling_server_cannot_outlast_total_timeout_sync(
         client = sync_client(clopos_emulator, base_url=base, timeout=2, total_timeout=1.5, max_retries=3)
         with pytest.raises(APITimeoutError):
             client.get_venues(headers={"x-token": "t"})
-        assert not SERVED.is_set()  # it ended at its deadline, not when the minute of trickling was over
+        assert not SERVED[base].is_set()  # it ended at its deadline, not when the minute of trickling was over
 
 
 @pytest.mark.parametrize("handler", [trickle_body, trickle_headers], ids=["body", "headers"])
@@ -215,7 +216,7 @@ async def test_a_trickling_server_cannot_outlast_total_timeout_async(
         client = async_client(clopos_emulator, base_url=base, timeout=2, total_timeout=1.5, max_retries=3)
         with pytest.raises(APITimeoutError):
             await client.get_venues(headers={"x-token": "t"})
-        assert not SERVED.is_set()
+        assert not SERVED[base].is_set()
         await client.aclose()
 
 
@@ -250,7 +251,7 @@ def test_given_httpx_clients_keep_the_cap_and_deadline(clopos_emulator: Emulator
         client = sync_client(clopos_emulator, base_url=base, timeout=2, total_timeout=1.0, http_client=http)
         with pytest.raises(APITimeoutError):
             client.get_venues(headers={"x-token": "t"})
-        assert not SERVED.is_set()
+        assert not SERVED[base].is_set()
 
 
 def test_retries_stop_at_the_deadline(clopos_emulator: Emulator) -> None:

@@ -67,7 +67,7 @@ def test_live_mode_records_scrubbed_fixtures_that_the_shape_tests_read(tmp_path:
         gaps = [name for name in EMULATOR_GAPS if "[" not in name]  # scenarios the stand-in cannot pass
         run = subprocess.run(
             [
-                *(sys.executable, "-m", "pytest", "tests/parity", "-p", "no:randomly", "-v"),
+                *(sys.executable, "-m", "pytest", "tests/parity", "-p", "no:randomly", "-v", "-n", "0"),
                 *("--ignore", "tests/parity/test_live_mode.py"),
                 *(("-k", f"not ({' or '.join(gaps)})") if gaps else ()),
             ],
