@@ -95,9 +95,10 @@ def main() -> None:
     variants = [v for v in VARIANTS if not (args.skip_httpx and "httpx" in v)]
     runs: dict[tuple[str, int], list[tuple[float, float, float]]] = {}
     with fake_server(args.latency_ms) as base:
-        for _ in range(args.rounds):
+        for round_ in range(args.rounds):
             for concurrency in levels:
-                for name in variants:
+                shift = round_ % len(variants)  # each variant takes its turn at going first (fresh connections)
+                for name in variants[shift:] + variants[:shift]:
                     calls = args.calls if "httpx" not in name else min(args.calls, 1000)
                     outcome = asyncio.run(run_variant(name, base, concurrency, calls))
                     runs.setdefault((name, concurrency), []).append(outcome)
@@ -132,7 +133,7 @@ def main() -> None:
     body += (
         f"\n\n`get_receipt_by_id` against bench/fake_server.py at {args.latency_ms:g} ms latency, in another process;"
         f" {args.calls} calls per variant and level (1,000 for the httpx variants), one event loop each;"
-        f" medians of {args.rounds} interleaved rounds."
+        f" medians of {args.rounds} interleaved rounds, the order of the variants rotated each round."
     )
     record("Async concurrency", body)
 
