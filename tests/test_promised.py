@@ -470,7 +470,16 @@ def _epoch_in(seconds: float) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("headers", [_http_date_in, _epoch_in], ids=["retry-after-http-date", "x-ratelimit-reset"])
+def _seconds_in(seconds: float) -> dict[str, str]:
+    """Generation 2's draft-standard headers: ``RateLimit-Reset`` counts seconds, not an epoch."""
+    return {"RateLimit-Limit": "60", "RateLimit-Remaining": "0", "RateLimit-Reset": str(int(seconds))}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [_http_date_in, _epoch_in, _seconds_in],
+    ids=["retry-after-http-date", "x-ratelimit-reset", "ratelimit-reset"],
+)
 def test_the_asked_wait_is_honoured_by_the_retry_loop(
     scripted: Callable[..., Scripted],
     recorded: Callable[..., tuple[CloposSyncClient, SleepRecorder]],
