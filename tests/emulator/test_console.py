@@ -1,7 +1,8 @@
 """The emulator's web console, in a real headless Chromium (Playwright driving Debian's ``chromium``).
 
 What a click does is checked through the API with the real client. The screenshots in docs/emulator.md are
-written here, on every run. Without the browser or Playwright the browser tests skip with the reason,
+taken here: into docs/img with ``CLOPOS_SCREENSHOTS=1``, else into a temporary folder (so a test run leaves the
+work tree clean). Without the browser or Playwright the browser tests skip with the reason,
 except in CI (``CI=true``), where they fail.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -34,7 +36,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+IMG = DOCS_IMG if os.environ.get("CLOPOS_SCREENSHOTS") == "1" else Path(tempfile.gettempdir()) / "clopos-console-shots"
 CONSOLE = "/_emulator/console"
 TIMEOUT = 20_000  # ms: generous, for a loaded machine
 
@@ -81,15 +84,16 @@ def page(browser: Any, clopos_emulator: Emulator) -> Iterator[Any]:
 
 
 def shot(page: Any, name: str, selector: str | None = None) -> None:
-    """docs/img/console-<name>.png: the viewport, or one section (clipped from the page, as the panels are
+    """console-<name>.png in IMG: the viewport, or one section (clipped from the page, as the panels are
     re-rendered every few seconds)."""
     IMG.mkdir(parents=True, exist_ok=True)
-    path = str(IMG / f"console-{name}.png")
+    path = IMG / f"console-{name}.png"
     if selector is None:
-        page.screenshot(path=path)
-        return
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=path, full_page=True, clip=page.locator(selector).bounding_box())
+        page.screenshot(path=str(path))
+    else:
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(path), full_page=True, clip=page.locator(selector).bounding_box())
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_accept_an_order_on_the_page_and_the_api_sees_it_received_with_a_receipt(
