@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
@@ -37,11 +37,8 @@ from integrify.clopos import (
     ReceiptConflictError,
     ResponseDecodeError,
 )
-from integrify.clopos._core.flow import Flow, Locked, Sleep
 from integrify.clopos._core.transport import AsyncTransport, SyncTransport
 from integrify.clopos.emulator import Emulator
-
-R = TypeVar("R")
 
 ORDERS = "/open-api/orders"
 RECEIPTS = "/open-api/receipts"
@@ -59,25 +56,6 @@ pytestmark = pytest.mark.parametrize("sender", ["default", "httpx"], indirect=Tr
 # -- recording the waits the flow asks for -------------------------------------------------------
 
 
-def _record_sleeps(flow: Flow[R], sleeps: list[float], on_sleep: Callable[[], None]) -> Flow[R]:
-    """``flow`` with its ``Sleep`` actions recorded and answered at once; every other action runs."""
-    value: Any = None
-    while True:
-        try:
-            action = flow.send(value)
-        except StopIteration as stop:
-            result: R = stop.value
-            return result
-        if isinstance(action, Sleep):
-            sleeps.append(action.seconds)
-            on_sleep()
-            value = None
-        elif isinstance(action, Locked):
-            value = yield Locked(action.key, _record_sleeps(action.flow, sleeps, on_sleep))
-        else:
-            value = yield action
-
-
 class SleepRecorder(SyncTransport):
     """The blocking driver, sending for real; the waits are recorded in ``sleeps`` instead of slept."""
 
@@ -86,8 +64,9 @@ class SleepRecorder(SyncTransport):
         self.sleeps: list[float] = []
         self.on_sleep = on_sleep
 
-    def run(self, flow: Flow[R]) -> R:
-        return super().run(_record_sleeps(flow, self.sleeps, self.on_sleep))
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.on_sleep()
 
 
 class AsyncSleepRecorder(AsyncTransport):
@@ -98,8 +77,9 @@ class AsyncSleepRecorder(AsyncTransport):
         self.sleeps: list[float] = []
         self.on_sleep = on_sleep
 
-    async def run(self, flow: Flow[R]) -> R:
-        return await super().run(_record_sleeps(flow, self.sleeps, self.on_sleep))
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.on_sleep()
 
 
 def _options(base_url: str, emu: Emulator, options: dict[str, Any]) -> dict[str, Any]:

@@ -63,10 +63,14 @@ class SyncTransport:
             if isinstance(action, Send):
                 value = self.sender.send(action)
             elif isinstance(action, Sleep):
-                time.sleep(action.seconds)
+                self.sleep(action.seconds)
                 value = None
             else:
                 value = self._locked(action)
+
+    def sleep(self, seconds: float) -> None:
+        """A wait the flow asks for (backoff, ``Retry-After``); tests record it instead."""
+        time.sleep(seconds)
 
     def _locked(self, action: Locked) -> Any:
         with self._lock(action.key):
@@ -139,12 +143,16 @@ class AsyncTransport:
             if isinstance(action, Send):
                 value = await room.sender.send(action)
             elif isinstance(action, Sleep):
-                await asyncio.sleep(action.seconds)
+                await self.sleep(action.seconds)
                 value = None
             else:
                 lock = room.locks.get(action.key) or room.locks.setdefault(action.key, asyncio.Lock())
                 async with lock:
                     value = await self.run(action.flow)
+
+    async def sleep(self, seconds: float) -> None:
+        """A wait the flow asks for (backoff, ``Retry-After``); tests record it instead."""
+        await asyncio.sleep(seconds)
 
     async def aclose(self) -> None:
         room = self._rooms.get(asyncio.get_running_loop())
