@@ -22,7 +22,8 @@ def close_given() -> None:
     _given.clear()
 
 
-def _options(emu: Emulator, options: dict[str, Any]) -> dict[str, Any]:
+def client_options(emu: Emulator, options: dict[str, Any]) -> dict[str, Any]:
+    """Client options pointing at ``emu`` with the demo credentials and a short backoff, then ``options``."""
     c = emu.credentials
     return {
         "base_url": emu.base_url,
@@ -40,14 +41,14 @@ def sync_client(emu: Emulator, **options: Any) -> CloposSyncClient:
     if SENDER == "httpx" and "http_client" not in options:
         options["http_client"] = httpx.Client()
         _given.append(options["http_client"])
-    return CloposClientClass(**_options(emu, options))
+    return CloposClientClass(**client_options(emu, options))
 
 
 def async_client(emu: Emulator, **options: Any) -> CloposAsyncClient:
     if SENDER == "httpx" and "http_client" not in options:
         options["http_client"] = httpx.AsyncClient()
         _given.append(options["http_client"])
-    return CloposClientClass(sync=False, **_options(emu, options))
+    return CloposClientClass(sync=False, **client_options(emu, options))
 
 
 def auth_body(emu: Emulator) -> dict[str, Any]:

@@ -22,6 +22,7 @@ import pytest
 from integrify.clopos import CloposClientClass, CloposSyncClient
 from integrify.clopos.emulator import Emulator
 
+from ..helpers import client_options
 from .shapes import scrub
 
 LIVE_SETTINGS = ("CLOPOS_CLIENT_ID", "CLOPOS_CLIENT_SECRET", "CLOPOS_BRAND", "CLOPOS_VENUE_ID")
@@ -146,17 +147,7 @@ SECRETS = (("client_secret", "CLOPOS_CLIENT_SECRET"), ("client_id", "CLOPOS_CLIE
 
 def emulator_target(emulator: Emulator) -> Target:
     """Never recorded: fixtures hold live answers only."""
-    c = emulator.credentials
-    options = {
-        "base_url": emulator.base_url,
-        "client_id": c.client_id,
-        "client_secret": c.client_secret,
-        "brand": c.brand,
-        "venue_id": c.venue_id,
-        "integrator_id": c.integrator_id,
-        "backoff": 0.01,
-    }
-    return Target("emulator", options, emulator=emulator)
+    return Target("emulator", client_options(emulator, {}), emulator=emulator)
 
 
 def live_target(record_dir: Path | None) -> Target:
