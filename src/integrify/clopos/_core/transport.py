@@ -1,7 +1,7 @@
 """The two drivers of the request flow: blocking I/O with threads, and asyncio.
 
 A driver runs a flow's actions; the bytes go through a sender (``send_*.py``): by default
-``http.client`` (sync) and aiohttp (async), or the ``httpx`` client you passed in.
+sockets parsed by httptools (sync) and aiohttp (async), or the ``httpx`` client you passed in.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import httpx
 
 from .flow import Flow, Locked, Sleep
 from .send_httpx import LIMITS, AsyncHttpxSender, HttpxSender
-from .send_stdlib import StdlibSender
+from .send_socket import SocketSender
 from .wire import Send, proxy_configured
 
 if TYPE_CHECKING:
@@ -31,12 +31,12 @@ class SyncTransport:
 
     def __init__(self, http_client: httpx.Client | None = None) -> None:
         self._given = http_client
-        self._sender: StdlibSender | HttpxSender | None = None
+        self._sender: SocketSender | HttpxSender | None = None
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
         self._guard = threading.Lock()
 
     @property
-    def sender(self) -> StdlibSender | HttpxSender:
+    def sender(self) -> SocketSender | HttpxSender:
         if self._sender is None:
             with self._guard:
                 if self._sender is None:
@@ -45,7 +45,7 @@ class SyncTransport:
                     elif proxy_configured():
                         self._sender = HttpxSender(httpx.Client(limits=LIMITS))
                     else:
-                        self._sender = StdlibSender()
+                        self._sender = SocketSender()
         return self._sender
 
     def _lock(self, key: tuple[str, ...]) -> threading.Lock:
@@ -78,7 +78,7 @@ class SyncTransport:
 
     def close(self) -> None:
         sender, self._sender = self._sender, None
-        if isinstance(sender, StdlibSender):
+        if isinstance(sender, SocketSender):
             sender.close()
         elif sender is not None and self._given is None:
             sender.http.close()

@@ -1,6 +1,6 @@
 """What the flow asks a sender for (``Send``) and what comes back (``Answer``), library-neutral.
 
-Senders (``send_stdlib``, ``send_aiohttp``, ``send_httpx``) turn a ``Send`` into bytes on the wire and
+Senders (``send_socket``, ``send_aiohttp``, ``send_httpx``) turn a ``Send`` into bytes on the wire and
 return an ``Answer`` or an exception: ``httpx``'s exception classes are the shared vocabulary for
 "not sent" (``ConnectError``, ``ConnectTimeout``) and "sent, no full answer" (``ReadTimeout``,
 ``ReadError``, ``RemoteProtocolError``), and :class:`TooLarge` for a body above the cap.
@@ -21,7 +21,7 @@ QueryValue = Union[str, int, float, bool, None]
 
 
 class HeaderLookup(Protocol):
-    """Case-insensitive answer headers: ``httpx.Headers``, aiohttp's ``CIMultiDictProxy`` or ``http.client``'s."""
+    """Case-insensitive answer headers: ``httpx.Headers``, aiohttp's ``CIMultiDictProxy`` or ``ReceivedHeaders``."""
 
     def get(self, name: str, /) -> str | None: ...
     def __contains__(self, name: str, /) -> bool: ...

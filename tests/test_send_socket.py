@@ -1,0 +1,206 @@
+"""The default sync sender (sockets + httptools) against a scripted HTTP server on 127.0.0.1.
+
+The emulator always answers with a Content-Length over HTTP/1.1 keep-alive; the framings and failures a
+real server or proxy may produce instead (chunked, 100 Continue, HTTP/1.0 ended by a close, a close in
+the middle of a body, junk) are written here byte for byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from integrify.clopos import APIConnectionError, CloposClientClass, ResponseTooLargeError
+from integrify.clopos._core.send_socket import ReceivedHeaders
+from integrify.clopos.schemas.common.response import ObjectListResponse
+
+VENUES = b'{"success":true,"data":[{"id":1,"name":"Main"}],"total":1}'
+OK = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s" % (len(VENUES), VENUES)
+#: A reply after which the server closes the connection.
+CLOSE = b"<close>"
+#: Where a reply is sent in two parts, 50 ms apart (so the client reads the first part alone).
+PAUSE = b"<pause>"
+#: 20 bytes of a 500-byte body, then the close.
+CUT = b"HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n" + VENUES[:20] + CLOSE
+
+
+@dataclass
+class Scripted:
+    """Answers the n-th request with ``replies[n]``; records each request with its connection's number."""
+
+    replies: list[bytes]
+    requests: list[tuple[int, bytes]] = field(default_factory=list)
+    connections: int = 0
+
+
+def _read_request(conn: socket.socket, pending: bytearray) -> bytes | None:
+    while b"\r\n\r\n" not in pending:
+        data = conn.recv(65536)
+        if not data:
+            return None
+        pending += data
+    head, _, rest = bytes(pending).partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(rest) < length:
+        rest += conn.recv(65536)
+    pending[:] = rest[length:]
+    return head + b"\r\n\r\n" + rest[:length]
+
+
+@contextlib.contextmanager
+def scripted_server(*replies: bytes) -> Iterator[tuple[str, Scripted]]:
+    """A keep-alive HTTP server answering from a script; yields its base URL and the record."""
+    script = Scripted(list(replies))
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def handle(conn: socket.socket, number: int) -> None:
+        pending = bytearray()
+        with conn, contextlib.suppress(OSError):
+            while True:
+                request = _read_request(conn, pending)
+                if request is None:
+                    return
+                with lock:
+                    script.requests.append((number, request))
+                    reply = script.replies.pop(0)
+                first, _, rest = reply.replace(CLOSE, b"").partition(PAUSE)
+                conn.sendall(first)
+                if rest:
+                    time.sleep(0.05)
+                    conn.sendall(rest)
+                if reply.endswith(CLOSE):
+                    conn.shutdown(socket.SHUT_WR)
+                    return
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            script.connections += 1
+            threading.Thread(target=handle, args=(conn, script.connections), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/open-api", script
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+def venues(base: str, **options: object) -> list[str]:
+    with CloposClientClass(base_url=base, brand="b", venue_id=1, backoff=0.001, **options) as c:  # type: ignore[call-overload]
+        body = c.get_venues(headers={"x-token": "t"}).body
+        assert isinstance(body, ObjectListResponse)
+        return [venue.name for venue in body.data]
+
+
+def test_a_chunked_answer_is_joined() -> None:
+    chunks = [VENUES[:10], VENUES[10:30], VENUES[30:]]
+    body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks) + b"0\r\n\r\n"
+    reply = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n" + body
+    with scripted_server(reply) as (base, _):
+        assert venues(base) == ["Main"]
+
+
+def test_an_interim_100_continue_is_skipped() -> None:
+    with scripted_server(b"HTTP/1.1 100 Continue\r\n\r\n" + PAUSE + OK) as (base, _):
+        assert venues(base) == ["Main"]
+
+
+def test_an_http10_answer_ended_by_the_close_is_read_and_its_connection_not_reused() -> None:
+    old = b"HTTP/1.0 200 OK\r\ncontent-type: application/json\r\n\r\n" + VENUES + CLOSE
+    with scripted_server(old, OK) as (base, script):
+        with CloposClientClass(base_url=base, brand="b", venue_id=1) as c:
+            for _ in range(2):
+                body = c.get_venues(headers={"x-token": "t"}).body
+                assert isinstance(body, ObjectListResponse) and [v.name for v in body.data] == ["Main"]
+        assert [number for number, _ in script.requests] == [1, 2]
+
+
+def test_keep_alive_reuses_one_connection_until_the_server_says_close() -> None:
+    # the server says close but keeps the socket open: only the header tells the client not to reuse it
+    closing = OK.replace(b"content-type", b"connection: close\r\ncontent-type")
+    with scripted_server(OK, closing, OK) as (base, script):
+        with CloposClientClass(base_url=base, brand="b", venue_id=1) as c:
+            for _ in range(3):
+                assert c.get_venues(headers={"x-token": "t"}).ok
+        assert [number for number, _ in script.requests] == [1, 1, 2]
+
+
+def test_the_request_head_as_sent() -> None:
+    with scripted_server(OK) as (base, script):
+        with CloposClientClass(base_url=base, brand="b", venue_id=1) as c:
+            c.get_venues(headers={"x-token": "t"})
+        head = script.requests[0][1].decode()
+    port = base.split(":")[2].split("/")[0]
+    lines = head.split("\r\n")
+    assert lines[0] == "GET /open-api/venues HTTP/1.1"
+    assert f"Host: 127.0.0.1:{port}" in lines and "Accept-Encoding: identity" in lines
+    assert {"x-token: t", "x-brand: b", "x-venue: 1", "accept: application/json"} <= set(lines)
+
+
+def test_a_close_in_the_middle_of_a_body_is_retried_for_a_get() -> None:
+    with scripted_server(CUT, OK) as (base, script):
+        assert venues(base) == ["Main"]
+        assert [number for number, _ in script.requests] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("reply", "said"),
+    [
+        (CUT, "after 20 bytes of the answer's body"),
+        (b"HTTP/1.1 200 OK\r\ncontent-le" + CLOSE, "in the middle of the answer's headers"),
+        (CLOSE, "closed the connection without an answer"),
+        (b"SMTP ready\r\n\r\n" + CLOSE, "malformed answer"),
+    ],
+    ids=["body", "headers", "nothing", "junk"],
+)
+def test_a_broken_answer_is_a_connection_error_that_says_what_broke(reply: bytes, said: str) -> None:
+    with scripted_server(reply) as (base, _), pytest.raises(APIConnectionError) as caught:
+        venues(base, max_retries=0)
+    assert said in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"x-token": "secret-token\r\nx-evil: 1"}, {"x-token": "t", "x-note": "a\nb"}, {"x-token": "t", "x bad": "1"}],
+    ids=["crlf-in-token", "lf", "bad-name"],
+)
+def test_a_header_that_would_split_the_request_is_refused_before_anything_is_sent(headers: dict[str, str]) -> None:
+    with scripted_server(OK) as (base, script):
+        with CloposClientClass(base_url=base, brand="b", venue_id=1) as c, pytest.raises(ValueError) as caught:
+            c.get_venues(headers=headers)
+        assert script.requests == [] and script.connections == 0
+    assert "secret-token" not in str(caught.value) and "x-evil" not in str(caught.value)
+
+
+def test_received_headers_ignore_case_and_join_repeats() -> None:
+    headers = ReceivedHeaders([("Set-Cookie", "a=1"), ("X-RateLimit-Remaining", "5"), ("set-cookie", "b=2")])
+    assert headers.get("x-ratelimit-remaining") == "5"
+    assert headers.get("SET-COOKIE") == "a=1, b=2"
+    assert "X-RATELIMIT-REMAINING" in headers and "retry-after" not in headers
+    assert headers.items() == [("Set-Cookie", "a=1"), ("X-RateLimit-Remaining", "5"), ("set-cookie", "b=2")]
+
+
+def test_endless_headers_stop_at_the_size_cap() -> None:
+    endless = b"HTTP/1.1 200 OK\r\nx-junk: " + b"a" * 1_200_000
+    with scripted_server(endless) as (base, _), pytest.raises(ResponseTooLargeError) as caught:
+        venues(base, max_response_bytes=1_000_000)
+    assert caught.value.limit == 1_000_000
