@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -67,3 +70,38 @@ async def test_a_page_that_never_decodes_raises_after_the_usual_retries(
     assert seen == list(range(300, 250, -1))  # page 1, then the error at page 2's turn, nothing skipped
     asked = [r.query_string for r in clopos_emulator.requests if r.path == "/open-api/receipts"]
     assert sum("page=2" in q.split("&") for q in asked) == 1 + 3  # fetched ahead, then 1 + 2 retries
+
+
+def _pages_asked(emulator: Emulator) -> set[int]:
+    asked = [r.query_string for r in emulator.requests if r.path == "/open-api/receipts"]
+    return {int(part[5:]) for query in asked for part in query.split("&") if part.startswith("page=")}
+
+
+async def test_a_consumer_that_never_awaits_still_keeps_the_window_in_flight(clopos_emulator: Emulator) -> None:
+    """Fetches started at a page boundary leave before the page is read, even when that page was already there.
+
+    Taking a page that has arrived does not give the event loop a turn; without one, the fetches just
+    started would wait until the window ran dry, and a CPU-bound export spent a fifth of its time idle.
+    """
+    clopos_emulator.clear_requests()
+    ours = async_client(clopos_emulator, prefetch=2)
+    items = ours.get_receipts.iter(limit=50).__aiter__()
+    try:
+        for _ in range(100):  # pages 1 and 2; page 3 is in flight
+            await items.__anext__()
+        for _ in range(500):  # let page 3 arrive and be read, so that taking it needs no wait
+            if 3 in _pages_asked(clopos_emulator):
+                break
+            await asyncio.sleep(0.01)
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        assert 4 not in _pages_asked(clopos_emulator)
+        await items.__anext__()  # page 3's first item; page 4's fetch started here
+        for _ in range(500):  # the loop is blocked from here on: only a request already sent can arrive
+            if 4 in _pages_asked(clopos_emulator):
+                break
+            time.sleep(0.01)
+        assert 4 in _pages_asked(clopos_emulator)
+    finally:
+        await items.aclose()
+        await ours.aclose()

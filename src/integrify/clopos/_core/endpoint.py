@@ -354,9 +354,13 @@ class AsyncListMethod(AsyncMethod[P, ObjectListResponse[ItemT]], Generic[P, Item
         next_page = page + 1
         try:
             while next_page <= last or window:
+                started = False
                 while next_page <= last and len(window) < max(1, self._client._flows.config.prefetch):
                     window.append((next_page, asyncio.ensure_future(self._ahead(call, next_page))))
                     next_page += 1
+                    started = True
+                if started:  # let the new fetches send now: a page that is ready would not give the loop a turn
+                    await asyncio.sleep(0)
                 number, task = window.popleft()
                 response = await self._turn(call, number, await task)
                 yield response
