@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncGenerator
+from typing import Any, cast
 
 import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -103,5 +105,5 @@ async def test_a_consumer_that_never_awaits_still_keeps_the_window_in_flight(clo
             time.sleep(0.01)
         assert 4 in _pages_asked(clopos_emulator)
     finally:
-        await items.aclose()
+        await cast(AsyncGenerator[Any, None], items).aclose()
         await ours.aclose()
