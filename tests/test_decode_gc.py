@@ -1,18 +1,25 @@
-"""Bodies are decoded with the cycle collector paused: its state is always given back, whatever the body."""
+"""The cycle collector around decoding: paused while a body is decoded (its state always given back), and its
+middle generation run between pages, when no page is alive."""
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
+from integrify.clopos._core import endpoint
 from integrify.clopos._core.call import Call
-from integrify.clopos._core.decode import decode_success
+from integrify.clopos._core.decode import collect_between_pages, decode_success
 from integrify.clopos._core.wire import Answer
+from integrify.clopos.emulator import Emulator
 from integrify.clopos.errors import ResponseDecodeError
 from integrify.clopos.schemas.common.response import ObjectResponse
 from integrify.clopos.schemas.receipts.object import Receipt
+
+from .helpers import async_client, sync_client
 
 CALL = Call("GET", "/receipts/1", ObjectResponse[Receipt])
 BODIES = {
@@ -36,7 +43,7 @@ def collector() -> Iterator[None]:
 @pytest.mark.parametrize("enabled", [True, False])
 def test_the_collector_state_is_given_back(collector: None, kind: str, strict: bool, enabled: bool) -> None:
     (gc.enable if enabled else gc.disable)()
-    answer = Answer(200, {}, BODIES[kind])  # type: ignore[arg-type]
+    answer = Answer(200, {}, BODIES[kind])
     try:
         decode_success(CALL, answer, strict=strict)
     except ResponseDecodeError:
@@ -44,3 +51,83 @@ def test_the_collector_state_is_given_back(collector: None, kind: str, strict: b
     else:
         assert kind in ("valid", "refused") or (not strict and kind == "drifted")
     assert gc.isenabled() is enabled
+
+
+def _young_collections(run: Callable[[], object]) -> list[int]:
+    """The generations the collector ran while ``run`` ran."""
+    seen: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append(info["generation"])
+
+    gc.callbacks.append(note)
+    try:
+        run()
+    finally:
+        gc.callbacks.remove(note)
+    return seen
+
+
+def test_the_middle_generation_runs_between_pages_only_when_due(collector: None) -> None:
+    gc.enable()
+    gc.collect()  # every count back to 0
+    assert _young_collections(collect_between_pages) == []  # not due: nothing runs
+    while gc.get_count()[1] < gc.get_threshold()[1]:
+        gc.collect(0)  # each one counts towards the middle generation
+    assert _young_collections(collect_between_pages) == [1]
+    assert gc.get_count()[1] == 0
+    while gc.get_count()[1] < gc.get_threshold()[1]:
+        gc.collect(0)
+    gc.disable()
+    assert _young_collections(collect_between_pages) == []  # the application's choice is left alone
+    assert gc.get_count()[1] >= gc.get_threshold()[1]
+
+
+class _Watch:
+    """Stands in for collect_between_pages: records whether an item of an earlier page was still alive."""
+
+    def __init__(self) -> None:
+        self.earlier: list[weakref.ref[Any]] = []
+        self.alive_at_calls: list[int] = []
+
+    def __call__(self) -> None:
+        self.alive_at_calls.append(sum(ref() is not None for ref in self.earlier))
+
+
+def test_no_page_is_alive_when_the_pager_runs_the_collector(
+    clopos_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watch = _Watch()
+    monkeypatch.setattr(endpoint, "collect_between_pages", watch)
+    client = sync_client(clopos_emulator)
+    for receipt in client.get_receipts.iter(limit=50):
+        watch.earlier.append(weakref.ref(receipt))
+        del receipt  # the consumer keeps nothing
+    assert len(watch.alive_at_calls) == 5 and watch.alive_at_calls == [0] * 5  # 300 receipts: pages 2..6
+
+
+async def test_no_page_is_alive_when_the_async_pager_runs_the_collector(
+    clopos_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watch = _Watch()
+    monkeypatch.setattr(endpoint, "collect_between_pages", watch)
+    client = async_client(clopos_emulator, prefetch=3)
+    async for receipt in client.get_receipts.iter(limit=50):
+        watch.earlier.append(weakref.ref(receipt))
+        del receipt
+    await client.aclose()
+    assert len(watch.alive_at_calls) == 5 and watch.alive_at_calls == [0] * 5
+
+
+async def test_no_page_is_kept_by_the_async_pager_itself(
+    clopos_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watch = _Watch()
+    monkeypatch.setattr(endpoint, "collect_between_pages", watch)
+    client = async_client(clopos_emulator, prefetch=3)
+    async for page in client.get_receipts.pages(limit=50):
+        watch.earlier.append(weakref.ref(page))
+        del page
+    await client.aclose()
+    assert watch.alive_at_calls == [0] * 5

@@ -86,6 +86,21 @@ def _fast(call: Call[T], answer: Answer) -> tuple[Any, T | ValidationError]:
         return data, error
 
 
+def collect_between_pages() -> None:
+    """Run the collector's middle generation now if it is due: a pager calls this when no page is alive.
+
+    Left to itself, that collection falls right after a page is decoded (the decoding allocates enough to
+    trigger it), while the page is alive: every tenth page then moves to the oldest generation, and those
+    promotions set off full collections of the whole heap (4 µs of a bulk export's ~55 µs per receipt).
+    Run here, it finds only the requests in flight. Nothing is collected that would not have been a
+    moment later; a collector the application disabled stays untouched.
+    """
+    if gc.isenabled():
+        threshold = gc.get_threshold()[1]
+        if threshold and gc.get_count()[1] >= threshold:
+            gc.collect(1)
+
+
 def error_body(answer: Answer) -> ErrorResponse:
     """An error answer as ``ErrorResponse``; one that is not the API's JSON is described in one line."""
     try:

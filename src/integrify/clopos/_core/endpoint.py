@@ -20,6 +20,7 @@ from typing_extensions import ParamSpec
 from ..errors import ResponseDecodeError
 from ..schemas.common.response import ObjectListResponse
 from .call import APIResponse, Call, DryRequest
+from .decode import collect_between_pages
 
 if TYPE_CHECKING:
     from .modes import AsyncMode, DryMode, SyncMode
@@ -302,16 +303,22 @@ class SyncListMethod(SyncMethod[P, ObjectListResponse[ItemT]], Generic[P, ItemT]
             response = self._client._transport.run(self._client._flows.call(call.with_page(page))).unwrap()
             if page == call.first_page():
                 last = _last_page(call, response)
+            finished = _finished(call, page, response, last)
             yield response
-            if _finished(call, page, response, last):
+            del response  # not alive while the next page is decoded (see collect_between_pages)
+            if finished:
                 return
             page += 1
+            collect_between_pages()
 
     @_walker
     def iter(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[ItemT]:
         """Every item of every page, holding one page in memory."""
         for response in self.pages(*args, **kwargs):
-            yield from response.data
+            items = response.data
+            del response
+            yield from items
+            del items  # (see pages)
 
 
 class AsyncListMethod(AsyncMethod[P, ObjectListResponse[ItemT]], Generic[P, ItemT]):
@@ -339,16 +346,21 @@ class AsyncListMethod(AsyncMethod[P, ObjectListResponse[ItemT]], Generic[P, Item
         call = self._build(self._client, *args, **kwargs)
         page = call.first_page()
         first = await self._fetch(call, page)
-        yield first
         last = _last_page(call, first)
-        if _finished(call, page, first, last):
+        finished = _finished(call, page, first, last)
+        yield first
+        del first  # no page is kept while the next one is decoded (see collect_between_pages)
+        if finished:
             return
         if last is None:  # no total: one page at a time until a short page
             while True:
                 page += 1
+                collect_between_pages()
                 response = await self._fetch(call, page)
+                finished = _finished(call, page, response, None)
                 yield response
-                if _finished(call, page, response, None):
+                del response
+                if finished:
                     return
         window: deque[tuple[int, asyncio.Task[APIResponse[ObjectListResponse[ItemT]]]]] = deque()
         next_page = page + 1
@@ -362,9 +374,13 @@ class AsyncListMethod(AsyncMethod[P, ObjectListResponse[ItemT]], Generic[P, Item
                 if started:  # let the new fetches send now: a page that is ready would not give the loop a turn
                     await asyncio.sleep(0)
                 number, task = window.popleft()
-                response = await self._turn(call, number, await task)
+                ahead = await task
+                collect_between_pages()
+                response = await self._turn(call, number, ahead)
+                empty = not response.data
                 yield response
-                if not response.data:
+                del response
+                if empty:
                     return
         finally:
             for _, task in window:
@@ -374,5 +390,8 @@ class AsyncListMethod(AsyncMethod[P, ObjectListResponse[ItemT]], Generic[P, Item
     async def iter(self, *args: P.args, **kwargs: P.kwargs) -> AsyncIterator[ItemT]:
         """Every item of every page, in order, with pages prefetched concurrently."""
         async for response in self.pages(*args, **kwargs):
-            for item in response.data:
-                yield item
+            items = response.data
+            del response
+            items.reverse()
+            while items:  # popped: no variable here holds an item the consumer has moved past (see pages)
+                yield items.pop()
