@@ -9,6 +9,7 @@ return an ``Answer`` or an exception: ``httpx``'s exception classes are the shar
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -76,7 +77,15 @@ def with_query(url: str, params: Sequence[tuple[str, QueryValue]]) -> str:
     """``url`` with ``params`` encoded as httpx encodes them (``true``/``false``, ``None`` as empty)."""
     if not params:
         return url
-    return url + "?" + "&".join(f"{quote_plus(key)}={quote_plus(_text(value))}" for key, value in params)
+    return url + "?" + "&".join(f"{_quoted(key)}={_quoted(_text(value))}" for key, value in params)
+
+
+#: Text that ``quote_plus`` leaves as it is (most values: numbers, dates, ``asc``); the rest goes through it.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
+def _quoted(text: str) -> str:
+    return text if _UNQUOTED(text) else quote_plus(text)
 
 
 def _text(value: QueryValue) -> str:
