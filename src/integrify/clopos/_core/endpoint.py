@@ -20,7 +20,6 @@ from typing_extensions import ParamSpec
 from ..errors import ResponseDecodeError
 from ..schemas.common.response import ObjectListResponse
 from .call import APIResponse, Call, DryRequest
-from .decode import collect_between_pages
 
 if TYPE_CHECKING:
     from .modes import AsyncMode, DryMode, SyncMode
@@ -305,11 +304,10 @@ class SyncListMethod(SyncMethod[P, ObjectListResponse[ItemT]], Generic[P, ItemT]
                 last = _last_page(call, response)
             finished = _finished(call, page, response, last)
             yield response
-            del response  # not alive while the next page is decoded (see collect_between_pages)
+            del response  # not alive while the next page is decoded (see decode.collect_before_decoding)
             if finished:
                 return
             page += 1
-            collect_between_pages()
 
     @_walker
     def iter(self, *args: P.args, **kwargs: P.kwargs) -> Iterator[ItemT]:
@@ -349,13 +347,12 @@ class AsyncListMethod(AsyncMethod[P, ObjectListResponse[ItemT]], Generic[P, Item
         last = _last_page(call, first)
         finished = _finished(call, page, first, last)
         yield first
-        del first  # no page is kept while the next one is decoded (see collect_between_pages)
+        del first  # no page is kept while the next one is decoded (see decode.collect_before_decoding)
         if finished:
             return
         if last is None:  # no total: one page at a time until a short page
             while True:
                 page += 1
-                collect_between_pages()
                 response = await self._fetch(call, page)
                 finished = _finished(call, page, response, None)
                 yield response
@@ -374,9 +371,7 @@ class AsyncListMethod(AsyncMethod[P, ObjectListResponse[ItemT]], Generic[P, Item
                 if started:  # let the new fetches send now: a page that is ready would not give the loop a turn
                     await asyncio.sleep(0)
                 number, task = window.popleft()
-                ahead = await task
-                collect_between_pages()
-                response = await self._turn(call, number, ahead)
+                response = await self._turn(call, number, await task)
                 empty = not response.data
                 yield response
                 del response
