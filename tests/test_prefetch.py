@@ -80,30 +80,30 @@ def _pages_asked(emulator: Emulator) -> set[int]:
 
 
 async def test_a_consumer_that_never_awaits_still_keeps_the_window_in_flight(clopos_emulator: Emulator) -> None:
-    """Fetches started at a page boundary leave before the page is read, even when that page was already there.
+    """A page's slot goes to the next fetch when the page is taken, and that request leaves before the page is read.
 
-    Taking a page that has arrived does not give the event loop a turn; without one, the fetches just
+    Taking a page that has arrived does not give the event loop a turn; without one, the fetch just
     started would wait until the window ran dry, and a CPU-bound export spent a fifth of its time idle.
     """
     clopos_emulator.clear_requests()
     ours = async_client(clopos_emulator, prefetch=2)
     items = ours.get_receipts.iter(limit=50).__aiter__()
     try:
-        for _ in range(100):  # pages 1 and 2; page 3 is in flight
+        for _ in range(100):  # pages 1 and 2; pages 3 and 4 fill the window
             await items.__anext__()
-        for _ in range(500):  # let page 3 arrive and be read, so that taking it needs no wait
-            if 3 in _pages_asked(clopos_emulator):
+        for _ in range(500):  # let them arrive and be read, so that taking page 3 needs no wait
+            if {3, 4} <= _pages_asked(clopos_emulator):
                 break
             await asyncio.sleep(0.01)
         for _ in range(20):
             await asyncio.sleep(0.01)
-        assert 4 not in _pages_asked(clopos_emulator)
-        await items.__anext__()  # page 3's first item; page 4's fetch started here
+        assert 5 not in _pages_asked(clopos_emulator)  # at most ``prefetch`` pages fetched or waiting
+        await items.__anext__()  # page 3's first item; page 5's fetch started when page 3 was taken
         for _ in range(500):  # the loop is blocked from here on: only a request already sent can arrive
-            if 4 in _pages_asked(clopos_emulator):
+            if 5 in _pages_asked(clopos_emulator):
                 break
             time.sleep(0.01)
-        assert 4 in _pages_asked(clopos_emulator)
+        assert 5 in _pages_asked(clopos_emulator)
     finally:
         await cast(AsyncGenerator[Any, None], items).aclose()
         await ours.aclose()

@@ -361,17 +361,25 @@ class AsyncListMethod(AsyncMethod[P, ObjectListResponse[ItemT]], Generic[P, Item
                     return
         window: deque[tuple[int, asyncio.Task[APIResponse[ObjectListResponse[ItemT]]]]] = deque()
         next_page = page + 1
+
+        def fill() -> bool:
+            """Start fetches until ``prefetch`` pages are in flight or waiting; True when one started."""
+            nonlocal next_page
+            started = False
+            while next_page <= last and len(window) < max(1, self._client._flows.config.prefetch):
+                window.append((next_page, asyncio.ensure_future(self._ahead(call, next_page))))
+                next_page += 1
+                started = True
+            return started
+
         try:
-            while next_page <= last or window:
-                started = False
-                while next_page <= last and len(window) < max(1, self._client._flows.config.prefetch):
-                    window.append((next_page, asyncio.ensure_future(self._ahead(call, next_page))))
-                    next_page += 1
-                    started = True
-                if started:  # let the new fetches send now: a page that is ready would not give the loop a turn
-                    await asyncio.sleep(0)
+            fill()
+            while window:
                 number, task = window.popleft()
-                response = await self._turn(call, number, await task)
+                ahead = await task
+                if fill():  # the arrived page's slot goes to the next fetch before this page is decoded, and a
+                    await asyncio.sleep(0)  # loop turn sends it (taking a page that had arrived gives none)
+                response = await self._turn(call, number, ahead)
                 empty = not response.data
                 yield response
                 del response
