@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import certifi
 import pytest
+import trustme
 
 from integrify.clopos import APIConnectionError, CloposClientClass, ResponseTooLargeError
 from integrify.clopos._core.send_socket import ReceivedHeaders
@@ -58,8 +61,8 @@ def _read_request(conn: socket.socket, pending: bytearray) -> bytes | None:
 
 
 @contextlib.contextmanager
-def scripted_server(*replies: bytes) -> Iterator[tuple[str, Scripted]]:
-    """A keep-alive HTTP server answering from a script; yields its base URL and the record."""
+def scripted_server(*replies: bytes, tls: ssl.SSLContext | None = None) -> Iterator[tuple[str, Scripted]]:
+    """A keep-alive HTTP(S) server answering from a script; yields its base URL and the record."""
     script = Scripted(list(replies))
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(0.2)
@@ -69,6 +72,8 @@ def scripted_server(*replies: bytes) -> Iterator[tuple[str, Scripted]]:
     def handle(conn: socket.socket, number: int) -> None:
         pending = bytearray()
         with conn, contextlib.suppress(OSError):
+            if tls is not None:
+                conn = tls.wrap_socket(conn, server_side=True)
             while True:
                 request = _read_request(conn, pending)
                 if request is None:
@@ -97,7 +102,8 @@ def scripted_server(*replies: bytes) -> Iterator[tuple[str, Scripted]]:
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/open-api", script
+        scheme, host = ("https", "localhost") if tls else ("http", "127.0.0.1")
+        yield f"{scheme}://{host}:{listener.getsockname()[1]}/open-api", script
     finally:
         stop.set()
         thread.join()
@@ -204,3 +210,38 @@ def test_endless_headers_stop_at_the_size_cap() -> None:
     with scripted_server(endless) as (base, _), pytest.raises(ResponseTooLargeError) as caught:
         venues(base, max_response_bytes=1_000_000)
     assert caught.value.limit == 1_000_000
+
+
+@pytest.fixture
+def authority(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, ssl.SSLContext, str]:
+    """A throwaway CA, a server context with its certificate for ``localhost``, and the CA's PEM file."""
+    ca = trustme.CA()
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(server)
+    pem = str(tmp_path_factory.mktemp("ca") / "ca.pem")
+    ca.cert_pem.write_to_path(pem)
+    return ca, server, pem
+
+
+def test_https_answers_are_read_and_the_tls_connection_kept(
+    authority: tuple[trustme.CA, ssl.SSLContext, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, server, pem = authority
+    monkeypatch.setattr(certifi, "where", lambda: pem)  # the sender trusts certifi's roots: here, our CA
+    with scripted_server(OK, OK, tls=server) as (base, script):
+        with CloposClientClass(base_url=base, brand="b", venue_id=1) as c:
+            for _ in range(2):
+                body = c.get_venues(headers={"x-token": "t"}).body
+                assert isinstance(body, ObjectListResponse) and [v.name for v in body.data] == ["Main"]
+        assert [number for number, _ in script.requests] == [1, 1]
+        assert f"Host: localhost:{base.split(':')[2].split('/')[0]}" in script.requests[0][1].decode()
+
+
+def test_a_certificate_the_client_does_not_trust_is_a_connection_error_before_anything_is_sent(
+    authority: tuple[trustme.CA, ssl.SSLContext, str],
+) -> None:
+    _, server, _ = authority
+    with scripted_server(OK, tls=server) as (base, script), pytest.raises(APIConnectionError) as caught:
+        venues(base, max_retries=0)
+    assert "CERTIFICATE_VERIFY_FAILED" in str(caught.value) or "certificate verify failed" in str(caught.value)
+    assert script.requests == []
