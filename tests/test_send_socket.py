@@ -245,3 +245,17 @@ def test_a_certificate_the_client_does_not_trust_is_a_connection_error_before_an
         venues(base, max_retries=0)
     assert "CERTIFICATE_VERIFY_FAILED" in str(caught.value) or "certificate verify failed" in str(caught.value)
     assert script.requests == []
+
+
+def test_keep_alive_holds_in_a_process_with_more_than_1024_open_files() -> None:
+    """Descriptors above 1023 (``select`` refuses them) are checked for a server's close all the same."""
+    held = [socket.socket() for _ in range(1100)]
+    try:
+        with scripted_server(OK, OK, OK) as (base, script):
+            with CloposClientClass(base_url=base, brand="b", venue_id=1) as c:
+                for _ in range(3):
+                    assert c.get_venues(headers={"x-token": "t"}).ok
+            assert [number for number, _ in script.requests] == [1, 1, 1]
+    finally:
+        for sock in held:
+            sock.close()

@@ -351,8 +351,15 @@ def _length(pairs: list[tuple[str, str]]) -> int | None:
 
 
 def _dropped(sock: socket.socket) -> bool:
-    """An idle connection that is readable has been closed (or sent junk) by the server."""
+    """An idle connection that is readable has been closed (or sent junk) by the server.
+
+    ``poll`` where there is one: ``select`` refuses descriptors above 1023, which a busy process has.
+    """
     try:
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            return bool(poller.poll(0))
         readable, _, _ = select.select([sock], [], [], 0)
     except (OSError, ValueError):
         return True
