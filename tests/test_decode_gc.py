@@ -107,27 +107,16 @@ def test_no_page_is_alive_when_the_pager_decodes_the_next(
     assert len(watch.alive_at_calls) >= 6 and not any(watch.alive_at_calls)  # 300 receipts: 6 pages (+ the token)
 
 
+@pytest.mark.parametrize("walk", ["iter", "pages"])
 async def test_no_page_is_alive_when_the_async_pager_decodes_the_next(
-    clopos_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+    clopos_emulator: Emulator, monkeypatch: pytest.MonkeyPatch, walk: str
 ) -> None:
+    """``pages`` proves the pager keeps no page itself (``iter`` empties each page as it goes)."""
     watch = _Watch()
     monkeypatch.setattr(decode, "collect_before_decoding", watch)
     client = async_client(clopos_emulator, prefetch=3)
-    async for receipt in client.get_receipts.iter(limit=50):
-        watch.earlier.append(weakref.ref(receipt))
-        del receipt
-    await client.aclose()
-    assert len(watch.alive_at_calls) >= 6 and not any(watch.alive_at_calls)
-
-
-async def test_no_page_is_kept_by_the_async_pager_itself(
-    clopos_emulator: Emulator, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    watch = _Watch()
-    monkeypatch.setattr(decode, "collect_before_decoding", watch)
-    client = async_client(clopos_emulator, prefetch=3)
-    async for page in client.get_receipts.pages(limit=50):
-        watch.earlier.append(weakref.ref(page))
-        del page
+    async for each in getattr(client.get_receipts, walk)(limit=50):
+        watch.earlier.append(weakref.ref(each))
+        del each
     await client.aclose()
     assert len(watch.alive_at_calls) >= 6 and not any(watch.alive_at_calls)
