@@ -259,3 +259,20 @@ def test_keep_alive_holds_in_a_process_with_more_than_1024_open_files() -> None:
     finally:
         for sock in held:
             sock.close()
+
+
+@pytest.mark.parametrize("after", [b"junk!", b"HTTP/1.1 200 OK\r\n"], ids=["junk", "the start of another answer"])
+def test_bytes_after_a_complete_answer_are_ignored_and_the_connection_not_reused(after: bytes) -> None:
+    with scripted_server(OK + after, OK) as (base, script):
+        with CloposClientClass(base_url=base, brand="b", venue_id=1, max_retries=0, timeout=5) as c:
+            for _ in range(2):
+                body = c.get_venues(headers={"x-token": "t"}).body
+                assert isinstance(body, ObjectListResponse) and [v.name for v in body.data] == ["Main"]
+        assert [number for number, _ in script.requests] == [1, 2]
+
+
+def test_a_server_switching_protocols_is_a_connection_error() -> None:
+    switch = b"HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n"
+    with scripted_server(switch) as (base, _), pytest.raises(APIConnectionError) as caught:
+        venues(base, max_retries=0)
+    assert "switched protocols" in str(caught.value)

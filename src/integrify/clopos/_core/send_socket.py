@@ -131,32 +131,45 @@ class ReceivedHeaders:
 
 
 class _Reading:
-    """httptools' callbacks for one answer: status, headers, body, and whether it is complete."""
+    """httptools' callbacks for one answer: status, headers, body, whether it is complete and reusable."""
 
-    __slots__ = ("body", "done", "head_done", "pairs", "size")
+    __slots__ = ("body", "done", "extra", "head_done", "keep", "pairs", "parser", "size", "status")
 
     def __init__(self) -> None:
+        self.parser: httptools.HttpResponseParser | None = None  # set by the reader, cleared after
+        self.done = self.extra = self.keep = False
+        self.status = 0
         self.on_message_begin()
 
-    def on_message_begin(self) -> None:  # an interim answer (100 Continue) is forgotten here
-        self.pairs: list[tuple[str, str]] = []
+    def on_message_begin(self) -> None:
+        if self.done:  # bytes after the answer: ignored, and the connection is not reused
+            self.extra = True
+            return
+        self.pairs: list[tuple[str, str]] = []  # an interim answer (100 Continue) is forgotten here
         self.body: list[bytes] = []
         self.size = 0
         self.head_done = False
-        self.done = False
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        self.pairs.append((name.decode("latin-1"), value.decode("latin-1")))
+        if not self.done:
+            self.pairs.append((name.decode("latin-1"), value.decode("latin-1")))
 
     def on_headers_complete(self) -> None:
-        self.head_done = True
+        if not self.done:
+            self.head_done = True
 
     def on_body(self, body: bytes) -> None:
-        self.body.append(body)
-        self.size += len(body)
+        if not self.done:
+            self.body.append(body)
+            self.size += len(body)
 
     def on_message_complete(self) -> None:
+        parser = self.parser
+        if self.done or parser is None or parser.get_status_code() < 200:
+            return  # an interim answer: the real one follows
         self.done = True
+        self.status = parser.get_status_code()
+        self.keep = parser.should_keep_alive()  # (it only answers inside a callback)
 
 
 #: Bytes allowed for an answer's status line and headers, beyond ``Send.max_bytes`` for its body.
@@ -289,7 +302,16 @@ def _exchange(sock: socket.socket, action: Send, head: bytes) -> tuple[Answer, b
     sock.sendall(head + action.content if action.content else head)
     sock.settimeout(action.timeout.read)
     reading = _Reading()
-    parser = httptools.HttpResponseParser(reading)
+    parser = reading.parser = httptools.HttpResponseParser(reading)
+    try:
+        return _read(sock, action, reading, parser)
+    finally:
+        reading.parser = None  # the parser holds the callbacks: no cycle left behind
+
+
+def _read(
+    sock: socket.socket, action: Send, reading: _Reading, parser: httptools.HttpResponseParser
+) -> tuple[Answer, bool]:
     received = 0
     while True:
         data = sock.recv(CHUNK)
@@ -298,8 +320,12 @@ def _exchange(sock: socket.socket, action: Send, head: bytes) -> tuple[Answer, b
         received += len(data)
         try:
             parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            raise ProtocolError("the server switched protocols") from None
         except httptools.HttpParserError as error:
-            raise ProtocolError(f"malformed answer: {error}") from None
+            if not reading.done:
+                raise ProtocolError(f"malformed answer: {error}") from None
+            reading.extra = True  # junk after a complete answer
         if reading.head_done and reading.size == 0 and not reading.done:
             length = _length(reading.pairs)
             if length is not None and length > action.max_bytes:
@@ -309,14 +335,8 @@ def _exchange(sock: socket.socket, action: Send, head: bytes) -> tuple[Answer, b
         if received > action.max_bytes + MAX_HEAD:
             raise TooLarge(received)
         if reading.done:
-            status = parser.get_status_code()
-            if status < 200:  # 100 Continue and other interim answers: the real one follows
-                if status == 101:
-                    raise ProtocolError("the server switched protocols")
-                reading.done = False
-                continue
-            answer = Answer(status, ReceivedHeaders(reading.pairs), b"".join(reading.body))
-            return answer, _keep_alive(parser.get_http_version(), reading.pairs)
+            answer = Answer(reading.status, ReceivedHeaders(reading.pairs), b"".join(reading.body))
+            return answer, reading.keep and not reading.extra
 
 
 def _at_close(reading: _Reading, parser: httptools.HttpResponseParser, received: int) -> tuple[Answer, bool]:
@@ -330,17 +350,6 @@ def _at_close(reading: _Reading, parser: httptools.HttpResponseParser, received:
         raise ProtocolError(f"the server closed the connection after {reading.size} bytes of the answer's body")
     answer = Answer(parser.get_status_code(), ReceivedHeaders(reading.pairs), b"".join(reading.body))
     return answer, False
-
-
-def _keep_alive(version: str, pairs: list[tuple[str, str]]) -> bool:
-    """HTTP/1.1 keeps the connection unless told ``close``; 1.0 only when told ``keep-alive``.
-
-    (httptools' ``should_keep_alive`` only answers inside its callbacks.)
-    """
-    tokens = {
-        token.strip().lower() for key, value in pairs if key.lower() == "connection" for token in value.split(",")
-    }
-    return "close" not in tokens if version == "1.1" else "keep-alive" in tokens
 
 
 def _length(pairs: list[tuple[str, str]]) -> int | None:
