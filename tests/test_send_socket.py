@@ -8,12 +8,15 @@ the middle of a body, junk) are written here byte for byte.
 from __future__ import annotations
 
 import contextlib
+import signal
 import socket
 import ssl
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import certifi
 import pytest
@@ -21,6 +24,7 @@ import trustme
 
 from integrify.clopos import APIConnectionError, CloposClientClass, ResponseTooLargeError
 from integrify.clopos._core.send_socket import ReceivedHeaders
+from integrify.clopos._core.wire import Answer
 from integrify.clopos.schemas.common.response import ObjectListResponse
 
 VENUES = b'{"success":true,"data":[{"id":1,"name":"Main"}],"total":1}'
@@ -29,8 +33,21 @@ OK = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r
 CLOSE = b"<close>"
 #: Where a reply is sent in two parts, 50 ms apart (so the client reads the first part alone).
 PAUSE = b"<pause>"
+#: Where the server sends the main thread SIGINT (Ctrl-C) and waits for the client to close, sending no more.
+CTRL_C = b"<ctrl-c>"
+#: A token and a client secret to look for where they must not be; AUTH answers /auth with the token.
+TOKEN = "tok-9f8e7d6c5b4a"
+SECRET = "sec-1a2b3c4d5e6f"
+_AUTH_BODY = b'{"success": true, "token": "%s", "expires_in": 3600}' % TOKEN.encode()
+AUTH = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s" % (
+    len(_AUTH_BODY),
+    _AUTH_BODY,
+)
 #: 20 bytes of a 500-byte body, then the close.
 CUT = b"HTTP/1.1 200 OK\r\ncontent-length: 500\r\n\r\n" + VENUES[:20] + CLOSE
+
+
+MAIN = threading.main_thread().ident or 0
 
 
 @dataclass
@@ -81,6 +98,12 @@ def scripted_server(*replies: bytes, tls: ssl.SSLContext | None = None) -> Itera
                 with lock:
                     script.requests.append((number, request))
                     reply = script.replies.pop(0)
+                if CTRL_C in reply:
+                    conn.sendall(reply.partition(CTRL_C)[0])
+                    time.sleep(0.05)  # the client is then waiting in recv for the rest
+                    signal.pthread_kill(MAIN, signal.SIGINT)
+                    conn.recv(1)  # until the client closes
+                    return
                 first, _, rest = reply.replace(CLOSE, b"").partition(PAUSE)
                 conn.sendall(first)
                 if rest:
@@ -276,3 +299,49 @@ def test_a_server_switching_protocols_is_a_connection_error() -> None:
     with scripted_server(switch) as (base, _), pytest.raises(APIConnectionError) as caught:
         venues(base, max_retries=0)
     assert "switched protocols" in str(caught.value)
+
+
+def _with_locals(error: BaseException) -> str:
+    """The traceback with every frame's locals (and the chained exceptions'), less the test's own frame."""
+    assert error.__traceback__ is not None
+    return "".join(
+        traceback.TracebackException(type(error), error, error.__traceback__.tb_next, capture_locals=True).format()
+    )
+
+
+def _authed(base: str) -> Any:
+    """A client that gets its token (``TOKEN``) from the scripted server's first answer."""
+    return CloposClientClass(base_url=base, client_id="id", client_secret=SECRET, brand="b", venue_id=1)
+
+
+@pytest.mark.parametrize(
+    "headers", [{"x-note": "a\nb"}, {"x-note": "ə"}, {"x note": "1"}], ids=["lf", "not-latin-1", "bad-name"]
+)
+def test_a_refused_header_shows_no_secret_in_a_traceback_with_locals(headers: dict[str, str]) -> None:
+    with scripted_server(AUTH) as (base, script), _authed(base) as client, pytest.raises(ValueError) as caught:
+        client.get_venues(headers=headers)
+    assert len(script.requests) == 1  # the token was fetched; the refused request never left
+    text = _with_locals(caught.value)
+    assert "send_socket.py" in text and "headers = " in text  # the sender's frames, with their locals
+    assert TOKEN not in text and SECRET not in text
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="a signal to one thread: POSIX only")
+def test_ctrl_c_while_an_answer_is_awaited_shows_no_token_in_a_traceback_with_locals() -> None:
+    """The request head (with the token) and the bytes read so far are in the sender's frames then."""
+    assert threading.current_thread() is threading.main_thread()
+    partial = b"HTTP/1.1 200 OK\r\nx-partial: 1\r\n" + CTRL_C
+    with (
+        scripted_server(AUTH, partial) as (base, _),
+        _authed(base) as client,
+        pytest.raises(KeyboardInterrupt) as caught,
+    ):
+        client.get_venues()
+    text = _with_locals(caught.value)
+    assert "send_socket.py" in text and "action = <Send GET" in text
+    assert TOKEN not in text and SECRET not in text
+
+
+def test_an_answer_repr_shows_no_body() -> None:
+    answer = Answer(200, ReceivedHeaders([]), b'{"success": true, "token": "' + TOKEN.encode() + b'"}')
+    assert TOKEN not in repr(answer) and "200" in repr(answer)

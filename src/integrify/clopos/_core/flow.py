@@ -145,8 +145,8 @@ class Flows:
         elif settings.venue_id and call.needs_token:
             headers["x-venue"] = str(settings.venue_id)
         headers.update(given)
-        if "x-token" in headers:
-            headers["x-token"] = Secret(headers["x-token"])
+        for name in SECRET_HEADERS & headers.keys():
+            headers[name] = Secret(headers[name])
         if call.json is not MISSING:
             headers["content-type"] = "application/json"
         return headers

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import httptools
 import httpx
 
-from .wire import Answer, DeadlinePassed, Send, TooLarge
+from .wire import Answer, Body, DeadlinePassed, Send, TooLarge
 
 #: Idle connections older than this are not reused (servers close theirs after 5-75 s).
 KEEPALIVE_EXPIRY = 5.0
@@ -179,26 +179,47 @@ _UNSAFE_TARGET = re.compile(r"[\x00-\x20\x7f]").search
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-def request_head(action: Send, target: str, host: str) -> bytes:
-    """The request line and headers; a header or target that could split the request is refused."""
+def request_head(action: Send, target: str, host: str) -> Body:
+    """The request line and headers; a header or target that could split the request is refused.
+
+    No local variable holds a plain copy of a header value: the token is in them, and tracebacks that
+    show locals (Ctrl-C, a refused header) must not show it. The result's ``repr`` is its size.
+    """
     if _UNSAFE_TARGET(target):
         raise ValueError("the request target contains a space or control character")
     headers = action.headers
-    lines = [f"{action.method} {target} HTTP/1.1\r\n"]
+    _refuse_unsafe(headers)
+    start = f"{action.method} {target} HTTP/1.1\r\n"
     if "host" not in headers:
-        lines.append(f"Host: {host}\r\n")
+        start += f"Host: {host}\r\n"
     if "accept-encoding" not in headers:
-        lines.append("Accept-Encoding: identity\r\n")  # the body is read as sent: no decompression here
+        start += "Accept-Encoding: identity\r\n"  # the body is read as sent: no decompression here
+    end = "\r\n"
+    if "content-length" not in headers and (action.content is not None or action.method in _BODY_METHODS):
+        end = f"Content-Length: {len(action.content or b'')}\r\n\r\n"
+    try:
+        return Body(
+            (start + "".join(f"{name}: {value}\r\n" for name, value in headers.items()) + end).encode("latin-1")
+        )
+    except UnicodeEncodeError:
+        culprit = next(name for name, value in headers.items() if not _latin1(name + value))
+        raise ValueError(f"the header {culprit!r} has a character outside Latin-1") from None
+
+
+def _refuse_unsafe(headers: dict[str, str]) -> None:
     for name, value in headers.items():
         if not _NAME(name):
             raise ValueError(f"{name!r} is not a valid header name")
         if "\r" in value or "\n" in value or "\0" in value:
             raise ValueError(f"the value of header {name!r} contains CR, LF or NUL")  # never the value: a secret
-        lines.append(f"{name}: {value}\r\n")
-    if "content-length" not in headers and (action.content is not None or action.method in _BODY_METHODS):
-        lines.append(f"Content-Length: {len(action.content or b'')}\r\n")
-    lines.append("\r\n")
-    return "".join(lines).encode("latin-1")
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class SocketSender:
@@ -313,13 +334,14 @@ def _read(
     sock: socket.socket, action: Send, reading: _Reading, parser: httptools.HttpResponseParser
 ) -> tuple[Answer, bool]:
     received = 0
+    view = memoryview(bytearray(CHUNK))  # (a memoryview's repr never shows the bytes: the token may be in them)
     while True:
-        data = sock.recv(CHUNK)
-        if not data:
+        count = sock.recv_into(view)
+        if not count:
             return _at_close(reading, parser, received)
-        received += len(data)
+        received += count
         try:
-            parser.feed_data(data)
+            parser.feed_data(view[:count])
         except httptools.HttpParserUpgrade:
             raise ProtocolError("the server switched protocols") from None
         except httptools.HttpParserError as error:

@@ -30,7 +30,7 @@ class HeaderLookup(Protocol):
 
 
 class Body(bytes):
-    """An encoded request body; its ``repr`` shows only its size (it may carry a secret)."""
+    """Encoded request bytes (a body, or a request head with its token); the ``repr`` shows only the size."""
 
     def __repr__(self) -> str:
         return f"<body {len(self)} bytes>"
@@ -63,6 +63,9 @@ class Answer:
     status_code: int
     headers: HeaderLookup
     content: bytes
+
+    def __repr__(self) -> str:  # the body of an auth answer is a token
+        return f"<Answer {self.status_code}, {len(self.content)} bytes>"
 
 
 class TooLarge(Exception):
