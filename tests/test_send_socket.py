@@ -196,10 +196,11 @@ def test_a_close_in_the_middle_of_a_body_is_retried_for_a_get() -> None:
     [
         (CUT, "after 20 bytes of the answer's body"),
         (b"HTTP/1.1 200 OK\r\ncontent-le" + CLOSE, "in the middle of the answer's headers"),
+        (b"HTTP/1.1 100 Continue\r\n\r\n" + CLOSE, "in the middle of the answer's headers"),
         (CLOSE, "closed the connection without an answer"),
         (b"SMTP ready\r\n\r\n" + CLOSE, "malformed answer"),
     ],
-    ids=["body", "headers", "nothing", "junk"],
+    ids=["body", "headers", "interim-only", "nothing", "junk"],
 )
 def test_a_broken_answer_is_a_connection_error_that_says_what_broke(reply: bytes, said: str) -> None:
     with scripted_server(reply) as (base, _), pytest.raises(APIConnectionError) as caught:

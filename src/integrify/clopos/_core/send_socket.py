@@ -365,7 +365,7 @@ def _at_close(reading: _Reading, parser: httptools.HttpResponseParser, received:
     """The server closed: complete only when the answer had no length and is ended by the close."""
     if not received:
         raise ProtocolError("the server closed the connection without an answer")
-    if not reading.head_done:
+    if not reading.head_done or parser.get_status_code() < 200:  # (or after an interim 100 Continue)
         raise ProtocolError("the server closed the connection in the middle of the answer's headers")
     framed = _length(reading.pairs) is not None or any(key.lower() == "transfer-encoding" for key, _ in reading.pairs)
     if framed:
