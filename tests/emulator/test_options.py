@@ -107,7 +107,16 @@ def test_the_default_order_status_is_strict(clopos_emulator: Emulator) -> None:
 
 def test_the_fault_option_is_installed_and_fires_as_specified(started: Started) -> None:
     assert httpx.get(started.root_url + "/_emulator/faults").json() == [
-        {**FAULT, "method": "*", "probability": 1.0, "seed": None, "after": 0, "retry_after": None, "ms": 0.0}
+        {
+            **FAULT,
+            "method": "*",
+            "probability": 1.0,
+            "seed": None,
+            "after": 0,
+            "retry_after": None,
+            "ms": 0.0,
+            "count": 2,
+        }
     ]
     assert started.http.get(started.base_url + "/stations").status_code == 503
     assert started.http.get(started.base_url + "/stations").status_code == 200

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from starlette.routing import Match, Route
@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .responses import ApiError, error_body
 
-KINDS = ("latency", "status", "html", "truncate", "drop_before", "drop_after", "revoke_token")
+KINDS = ("latency", "status", "html", "truncate", "drop_before", "drop_after", "revoke_token", "gather")
 
 
 @dataclass
@@ -40,8 +40,15 @@ class Fault:
     #: The answer's status: 503 by default for ``status``, 502 for ``html``.
     status: int | None = None
     retry_after: float | None = None
+    #: ``latency``: the wait; ``gather``: the longest a request waits for the others (0: 30 s).
     ms: float = 0.0
+    #: ``gather``: how many matching requests wait for each other before all go on.
+    count: int = 2
     _rng: random.Random = field(default_factory=random.Random, repr=False)
+    _gate: asyncio.Event | None = field(default=None, repr=False)
+    _waiting: int = field(default=0, repr=False)
+    #: ``gather``: True once ``count`` requests waited together (False if the wait ran out first).
+    _gathered: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         """Refuse what would break the emulator later (a string count, a status HTTP cannot send, ...)."""
@@ -57,6 +64,7 @@ class Fault:
         _number(self, "status", int, 200, 599, optional=True)
         _number(self, "retry_after", float, 0, None, optional=True)
         _number(self, "ms", float, 0, 600_000)
+        _number(self, "count", int, 1, 10_000)
         self._rng = random.Random(self.seed)
 
     def matches(self, method: str, route: str, path: str) -> bool:
@@ -65,7 +73,27 @@ class Fault:
         )
 
     def public(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+
+    @property
+    def gathered(self) -> bool:
+        """``gather``: ``count`` requests waited together (rather than the wait running out)."""
+        return self._gathered
+
+    async def gather(self) -> None:
+        """Wait until ``count`` requests wait here, or ``ms`` (30 s when 0) passed; then every one goes on."""
+        gate = self._gate = self._gate or asyncio.Event()  # made in the emulator's event loop
+        if gate.is_set():
+            return
+        self._waiting += 1
+        if self._waiting >= self.count:
+            self._gathered = True
+            gate.set()
+            return
+        try:
+            await asyncio.wait_for(gate.wait(), (self.ms or 30_000) / 1000)
+        except asyncio.TimeoutError:
+            gate.set()
 
 
 def _number(fault: Fault, name: str, kind: type, low: float | None, high: float | None, optional: bool = False) -> None:
@@ -130,6 +158,8 @@ class FaultController:
         if unknown:
             raise ValueError(f"unknown fault option(s): {', '.join(sorted(map(str, unknown)))}")
         fault = Fault(kind, **options)
+        if kind == "gather" and "times" not in options:
+            fault.times = fault.count  # one gathering of ``count`` requests
         with self._lock:
             self.rules.append(fault)
         return fault
@@ -165,7 +195,7 @@ def parse_fault_spec(spec: str) -> dict[str, Any]:
     for part in filter(None, rest.split(",")):
         key, _, value = part.partition("=")
         try:
-            if key in ("times", "status", "seed", "after"):
+            if key in ("times", "status", "seed", "after", "count"):
                 options[key] = None if value == "none" else int(value)
             elif key in ("probability", "ms", "retry_after"):
                 options[key] = float(value)
@@ -269,6 +299,8 @@ class Recorder:
         if delay:
             await asyncio.sleep(delay / 1000)
         kinds = {f.kind: f for f in faults}
+        if "gather" in kinds:
+            await kinds["gather"].gather()
         if "drop_before" in kinds:
             drop_connection(send)
             return

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .live import LiveLog
 
 #: The fault form's fields, in the order of a spec string (``kind`` first).
-FAULT_FIELDS = ("route", "method", "times", "probability", "seed", "after", "status", "retry_after", "ms")
+FAULT_FIELDS = ("route", "method", "times", "probability", "seed", "after", "status", "retry_after", "ms", "count")
 #: How many payment rows the close-receipt form has.
 PAYMENT_ROWS = 2
 

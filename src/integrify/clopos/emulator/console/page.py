@@ -324,7 +324,8 @@ def faults_panel(view: Glance, faults: list[dict[str, Any]], routes: list[str]) 
         + field(
             "Retry-After (s)", "fault-retry_after", '<input name="retry_after" inputmode="decimal">', "with status 429"
         )
-        + field("Latency (ms)", "fault-ms", '<input name="ms" inputmode="decimal">', "latency kind")
+        + field("Latency (ms)", "fault-ms", '<input name="ms" inputmode="decimal">', "latency; gather: longest wait")
+        + field("Count", "fault-count", '<input name="count" inputmode="numeric" placeholder="2">', "gather kind")
         + '</div><div class="row">'
         + field("Times", "fault-times", '<input name="times" inputmode="numeric" placeholder="1">')
         + '<div class="field check"><input type="checkbox" id="f-forever" name="forever" value="1">'
@@ -343,7 +344,8 @@ def faults_panel(view: Glance, faults: list[dict[str, Any]], routes: list[str]) 
     clear = form("clear-faults", view.brand, '<button type="submit" class="danger">Clear all faults</button>', "inline")
     hint = (
         '<p class="hint">A drop is <code>drop_before</code> (nothing applied) or <code>drop_after</code> '
-        "(applied, answer lost); 429 with Retry-After is kind <code>status</code>, status 429.</p>"
+        "(applied, answer lost); 429 with Retry-After is kind <code>status</code>, status 429; "
+        "<code>gather</code> holds requests until <i>count</i> of them wait together.</p>"
     )
     return section("faults", "Faults", listed + clear + "<h3>Add a fault</h3>" + hint + add)
 
