@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 import threading
@@ -17,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from integrify.clopos import CloposAsyncClient, CloposClientClass, CloposSyncClient, InternalServerError
 from integrify.clopos.emulator import Emulator
+from integrify.clopos.emulator.faults import Fault
 
 
 def pages_requested(emu: Emulator, route: str) -> list[int]:
@@ -55,17 +55,21 @@ def test_iter_on_other_lists(clopos_client: CloposSyncClient) -> None:
 
 class HoldLaterPages:
     """An ASGI wrapper inside the emulator's request recorder: requests for page 2 onwards of ``path`` wait
-    until ``count`` of them wait together (``filled``), or one has waited ``timeout``; then all go through.
+    until ``count`` of them wait together (``filled``), or one has waited ``timeout``; then all go through
+    (the emulator's ``gather`` fault does the waiting).
 
     ``most_inside`` is the most requests of ``path`` inside the emulator's app at once; a request leaves it
     before its answer is sent, so a client cannot have seen an answer while it is still counted.
     """
 
     def __init__(self, app: ASGIApp, path: str, count: int, timeout: float = 30) -> None:
-        self.app, self.path, self.count, self.timeout = app, path, count, timeout
-        self.waiting = self.inside = self.most_inside = 0
-        self.filled = False
-        self._open: asyncio.Event | None = None
+        self.app, self.path = app, path
+        self.gate = Fault("gather", count=count, ms=timeout * 1000)
+        self.inside = self.most_inside = 0
+
+    @property
+    def filled(self) -> bool:
+        return self.gate.gathered
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["path"] != self.path:
@@ -75,25 +79,10 @@ class HoldLaterPages:
         self.most_inside = max(self.most_inside, self.inside)
         try:
             if parse_qs(scope["query_string"].decode()).get("page") != ["1"]:
-                await self._hold()
+                await self.gate.gather()
             await self.app(scope, receive, send)
         finally:
             self.inside -= 1
-
-    async def _hold(self) -> None:
-        opened = self._open = self._open or asyncio.Event()  # created in the emulator's event loop
-        if opened.is_set():
-            return
-        self.waiting += 1
-        if self.waiting >= self.count:
-            self.filled = True
-            opened.set()
-        try:
-            await asyncio.wait_for(opened.wait(), self.timeout)
-        except asyncio.TimeoutError:
-            opened.set()
-        finally:
-            self.waiting -= 1
 
 
 @pytest.fixture
