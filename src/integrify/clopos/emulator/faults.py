@@ -46,9 +46,8 @@ class Fault:
     count: int = 2
     _rng: random.Random = field(default_factory=random.Random, repr=False)
     _gate: asyncio.Event | None = field(default=None, repr=False)
+    #: ``gather``: requests that came to wait (only until the gate opened).
     _waiting: int = field(default=0, repr=False)
-    #: ``gather``: True once ``count`` requests waited together (False if the wait ran out first).
-    _gathered: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         """Refuse what would break the emulator later (a string count, a status HTTP cannot send, ...)."""
@@ -78,7 +77,7 @@ class Fault:
     @property
     def gathered(self) -> bool:
         """``gather``: ``count`` requests waited together (rather than the wait running out)."""
-        return self._gathered
+        return self._waiting >= self.count
 
     async def gather(self) -> None:
         """Wait until ``count`` requests wait here, or ``ms`` (30 s when 0) passed; then every one goes on."""
@@ -87,7 +86,6 @@ class Fault:
             return
         self._waiting += 1
         if self._waiting >= self.count:
-            self._gathered = True
             gate.set()
             return
         try:
