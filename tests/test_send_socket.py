@@ -133,11 +133,16 @@ def scripted_server(*replies: bytes, tls: ssl.SSLContext | None = None) -> Itera
         listener.close()
 
 
+def names(c: Any) -> list[str]:
+    """The venues' names, read with client ``c``."""
+    body = c.get_venues(headers={"x-token": "t"}).body
+    assert isinstance(body, ObjectListResponse)
+    return [venue.name for venue in body.data]
+
+
 def venues(base: str, **options: object) -> list[str]:
     with CloposClientClass(base_url=base, brand="b", venue_id=1, backoff=0.001, **options) as c:  # type: ignore[call-overload]
-        body = c.get_venues(headers={"x-token": "t"}).body
-        assert isinstance(body, ObjectListResponse)
-        return [venue.name for venue in body.data]
+        return names(c)
 
 
 def test_a_chunked_answer_is_joined() -> None:
@@ -158,8 +163,7 @@ def test_an_http10_answer_ended_by_the_close_is_read_and_its_connection_not_reus
     with scripted_server(old, OK) as (base, script):
         with CloposClientClass(base_url=base, brand="b", venue_id=1) as c:
             for _ in range(2):
-                body = c.get_venues(headers={"x-token": "t"}).body
-                assert isinstance(body, ObjectListResponse) and [v.name for v in body.data] == ["Main"]
+                assert names(c) == ["Main"]
         assert [number for number, _ in script.requests] == [1, 2]
 
 
@@ -255,8 +259,7 @@ def test_https_answers_are_read_and_the_tls_connection_kept(
     with scripted_server(OK, OK, tls=server) as (base, script):
         with CloposClientClass(base_url=base, brand="b", venue_id=1) as c:
             for _ in range(2):
-                body = c.get_venues(headers={"x-token": "t"}).body
-                assert isinstance(body, ObjectListResponse) and [v.name for v in body.data] == ["Main"]
+                assert names(c) == ["Main"]
         assert [number for number, _ in script.requests] == [1, 1]
         assert f"Host: localhost:{base.split(':')[2].split('/')[0]}" in script.requests[0][1].decode()
 
@@ -290,8 +293,7 @@ def test_bytes_after_a_complete_answer_are_ignored_and_the_connection_not_reused
     with scripted_server(OK + after, OK) as (base, script):
         with CloposClientClass(base_url=base, brand="b", venue_id=1, max_retries=0, timeout=5) as c:
             for _ in range(2):
-                body = c.get_venues(headers={"x-token": "t"}).body
-                assert isinstance(body, ObjectListResponse) and [v.name for v in body.data] == ["Main"]
+                assert names(c) == ["Main"]
         assert [number for number, _ in script.requests] == [1, 2]
 
 
