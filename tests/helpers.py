@@ -24,17 +24,7 @@ def close_given() -> None:
 
 def client_options(emu: Emulator, options: dict[str, Any]) -> dict[str, Any]:
     """Client options pointing at ``emu`` with the demo credentials and a short backoff, then ``options``."""
-    c = emu.credentials
-    return {
-        "base_url": emu.base_url,
-        "client_id": c.client_id,
-        "client_secret": c.client_secret,
-        "brand": c.brand,
-        "venue_id": c.venue_id,
-        "integrator_id": c.integrator_id,
-        "backoff": 0.01,
-        **options,
-    }
+    return {"base_url": emu.base_url, **auth_body(emu), "backoff": 0.01, **options}
 
 
 def sync_client(emu: Emulator, **options: Any) -> CloposSyncClient:
